@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+
+G_BEGIN_DECLS
+
+/* Credentials live in the keyring and nowhere else. */
+
+#define WC_KEYRING_ERROR (wc_keyring_error_quark ())
+
+typedef enum
+{
+  WC_KEYRING_ERROR_UNAVAILABLE,  /* no Secret Service on the session bus */
+  WC_KEYRING_ERROR_LOCKED,       /* the user did not unlock the keyring */
+  WC_KEYRING_ERROR_NOT_FOUND,
+  WC_KEYRING_ERROR_FAILED,
+} WcKeyringError;
+
+GQuark wc_keyring_error_quark (void);
+
+/* Kinds of secret stored per account. */
+#define WC_SECRET_ACCESS_TOKEN   "access-token"
+#define WC_SECRET_REFRESH_TOKEN  "refresh-token"
+#define WC_SECRET_CLIENT_SECRET  "client-secret"
+#define WC_SECRET_APP_PASSWORD   "app-password"
+#define WC_SECRET_HASH_KEY       "hash-key"
+
+const SecretSchema *wc_keyring_get_schema (void) G_GNUC_CONST;
+
+void      wc_keyring_store_async   (gint64               account_id,
+                                    const char          *kind,
+                                    const char          *label,
+                                    const char          *secret,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  wc_keyring_store_finish  (GAsyncResult        *result,
+                                    GError             **error);
+void      wc_keyring_lookup_async  (gint64               account_id,
+                                    const char          *kind,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+char     *wc_keyring_lookup_finish (GAsyncResult        *result,
+                                    GError             **error);
+/* kind may be NULL to clear every secret of the account; account_id may be
+ * -1 with kind NULL to clear every secret Whitecoat ever stored. */
+void      wc_keyring_clear_async   (gint64               account_id,
+                                    const char          *kind,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  wc_keyring_clear_finish  (GAsyncResult        *result,
+                                    GError             **error);
+
+G_END_DECLS

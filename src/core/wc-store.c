@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "whitecoat-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "wc-store.h"
+#include "wc-util.h"
+
+struct _WcStore
+{
+  GObject  parent_instance;
+
+  sqlite3 *db;
+  char    *path;
+};
+
+G_DEFINE_FINAL_TYPE (WcStore, wc_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (wc-store-error-quark, wc_store_error)
+
+/* Forward-only migrations: migrations[N] brings a database from version N to
+ * version N + 1, in one transaction. Never edit a migration that has shipped;
+ * add a new one and raise WC_STORE_SCHEMA_VERSION. */
+static const char * const migrations[] = {
+  /* 0 → 1: identities and accounts */
+  "CREATE TABLE identities ("
+  "  kind TEXT PRIMARY KEY CHECK (kind IN ('personal', 'professional')),"
+  "  name TEXT NOT NULL,"
+  "  color TEXT NOT NULL"
+  ");"
+  "CREATE TABLE accounts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  identity TEXT NOT NULL CHECK (identity IN ('personal', 'professional')),"
+  "  network TEXT NOT NULL,"
+  "  handle TEXT NOT NULL,"
+  "  server TEXT,"
+  "  display_name TEXT,"
+  "  account_key TEXT NOT NULL UNIQUE,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX accounts_by_identity ON accounts (identity);",
+
+  /* 1 → 2: markers of identities; profile URL and site name of accounts */
+  "CREATE TABLE markers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  identity TEXT NOT NULL REFERENCES identities (kind) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  position INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX markers_by_identity ON markers (identity, position);"
+  "ALTER TABLE accounts ADD COLUMN profile_url TEXT;"
+  "ALTER TABLE accounts ADD COLUMN custom_name TEXT;"
+  "ALTER TABLE accounts ADD COLUMN updated_at INTEGER;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
+
+static gboolean
+set_sqlite_error (GError      **error,
+                  sqlite3      *db,
+                  WcStoreError  code,
+                  const char   *what)
+{
+  int rc = db ? sqlite3_errcode (db) : SQLITE_ERROR;
+
+  /* The technical detail goes to the debug log; the message is for people. */
+  g_debug ("%s: %s (%d)", what, db ? sqlite3_errmsg (db) : "no database", rc);
+
+  if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+    code = WC_STORE_ERROR_CORRUPT;
+
+  switch (code)
+    {
+    case WC_STORE_ERROR_CORRUPT:
+      g_set_error_literal (error, WC_STORE_ERROR, code,
+                           _("Whitecoat’s database is damaged."));
+      break;
+    case WC_STORE_ERROR_OPEN:
+      g_set_error_literal (error, WC_STORE_ERROR, code,
+                           _("Whitecoat cannot open its database. Check that your home folder is writable and not full."));
+      break;
+    default:
+      if (rc == SQLITE_FULL)
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                             _("The disk is full, so Whitecoat could not save. Free some space and try again."));
+      else if (rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR)
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                             _("Whitecoat could not write its database. Check that your home folder is writable."));
+      else
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                             _("Whitecoat could not save or read its data."));
+      break;
+    }
+  return FALSE;
+}
+
+static gboolean
+exec_sql (WcStore     *self,
+          const char  *sql,
+          GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "exec");
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (WcStore     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "prepare");
+      return NULL;
+    }
+  return stmt;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+begin (WcStore  *self,
+       GError  **error)
+{
+  return exec_sql (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+commit (WcStore  *self,
+        GError  **error)
+{
+  return exec_sql (self, "COMMIT", error);
+}
+
+static void
+rollback (WcStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static int
+read_user_version (WcStore  *self,
+                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA user_version", error);
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "user_version");
+      return -1;
+    }
+  return sqlite3_column_int (stmt, 0);
+}
+
+static gboolean
+migrate (WcStore  *self,
+         int       target,
+         GError  **error)
+{
+  int version = read_user_version (self, error);
+
+  if (version < 0)
+    return FALSE;
+
+  if (version > WC_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_TOO_NEW,
+                   _("The database was written by a newer version of Whitecoat (schema %d; this version knows up to %d)."),
+                   version, WC_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (; version < target; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      g_debug ("Migrating the database from schema %d to %d", version, version + 1);
+      if (!begin (self, error))
+        return FALSE;
+      if (!exec_sql (self, migrations[version], error) ||
+          !exec_sql (self, bump, error) ||
+          !commit (self, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static WcStore *
+open_internal (const char  *path,
+               int          target_version,
+               GError     **error)
+{
+  g_autoptr(WcStore) self = g_object_new (WC_TYPE_STORE, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(sqlite3_stmt) check = NULL;
+  int rc;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_debug ("Cannot create %s: %s", dir, g_strerror (saved_errno));
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_OPEN,
+                           _("Whitecoat cannot create the folder for its database. Check that your home folder is writable."));
+      return NULL;
+    }
+
+  self->path = g_strdup (path);
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_OPEN, "open");
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, 0);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* Reading the header finds a file that is not a database at all; the
+   * quick check finds damage inside one. Both are cheap at our sizes. */
+  check = prepare (self, "PRAGMA quick_check(1)", error);
+  if (check == NULL)
+    return NULL;
+  if (sqlite3_step (check) != SQLITE_ROW
+      || g_strcmp0 ((const char *) sqlite3_column_text (check, 0), "ok") != 0)
+    {
+      g_debug ("quick_check: %s", sqlite3_column_text (check, 0)
+               ? (const char *) sqlite3_column_text (check, 0) : sqlite3_errmsg (self->db));
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT,
+                           _("Whitecoat’s database is damaged."));
+      return NULL;
+    }
+  g_clear_pointer (&check, sqlite3_finalize);
+
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec_sql (self, "PRAGMA synchronous = NORMAL", error))
+    return NULL;
+
+  if (!migrate (self, target_version, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+move_aside (const char  *path,
+            const char  *reason,
+            char       **moved_to,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = NULL;
+
+  for (guint i = 0; ; i++)
+    {
+      g_free (target);
+      if (i == 0)
+        target = g_strdup_printf ("%s.%s-%s", path, reason, stamp);
+      else
+        target = g_strdup_printf ("%s.%s-%s-%u", path, reason, stamp, i);
+      if (!g_file_test (target, G_FILE_TEST_EXISTS))
+        break;
+    }
+
+  if (g_rename (path, target) != 0)
+    {
+      int saved_errno = errno;
+
+      g_debug ("Cannot move %s aside: %s", path, g_strerror (saved_errno));
+      g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_OPEN,
+                   _("Whitecoat cannot open its database at %s and cannot move it out of the way."),
+                   path);
+      return FALSE;
+    }
+
+  /* The write-ahead log belongs with its database. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *suffix = i == 0 ? "-wal" : "-shm";
+      g_autofree char *from = g_strconcat (path, suffix, NULL);
+      g_autofree char *to = g_strconcat (target, suffix, NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS))
+        g_rename (from, to);
+    }
+
+  g_message ("Moved the database aside to %s (%s)", target, reason);
+  if (moved_to != NULL)
+    *moved_to = g_steal_pointer (&target);
+  return TRUE;
+}
+
+static void
+wc_store_finalize (GObject *object)
+{
+  WcStore *self = (WcStore *) object;
+
+  wc_store_close (self);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (wc_store_parent_class)->finalize (object);
+}
+
+static void
+wc_store_class_init (WcStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wc_store_finalize;
+}
+
+static void
+wc_store_init (WcStore *self)
+{
+}
+
+/**
+ * wc_store_dup_default_path:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/whitecoat/whitecoat.db`
+ */
+char *
+wc_store_dup_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "whitecoat", "whitecoat.db", NULL);
+}
+
+/**
+ * wc_store_open:
+ * @path: the database file; it and its folder are created when missing
+ * @error: #WC_STORE_ERROR_CORRUPT, #WC_STORE_ERROR_TOO_NEW or
+ *   #WC_STORE_ERROR_OPEN
+ *
+ * Opens the database and migrates it to the current schema.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+WcStore *
+wc_store_open (const char  *path,
+               GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return open_internal (path, WC_STORE_SCHEMA_VERSION, error);
+}
+
+/**
+ * wc_store_open_at_version:
+ * @version: the schema version to migrate to, at most the current one
+ *
+ * For tests of the migrations: opens @path and migrates it only as far as
+ * @version.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+WcStore *
+wc_store_open_at_version (const char  *path,
+                          int          version,
+                          GError     **error)
+{
+  g_return_val_if_fail (version >= 0 && version <= WC_STORE_SCHEMA_VERSION, NULL);
+  return open_internal (path, version, error);
+}
+
+/**
+ * wc_store_open_or_recover:
+ * @path: the database file
+ * @moved_aside_path: (out) (optional) (nullable): where an unusable file was
+ *   moved to, or %NULL when nothing was moved
+ * @error: set only when even a fresh database cannot be made
+ *
+ * Opens @path. A file that is damaged, not a database, or written by a newer
+ * Whitecoat is moved aside — never deleted — and a fresh database is made in
+ * its place. The caller tells the user where the old file went.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+WcStore *
+wc_store_open_or_recover (const char  *path,
+                          char       **moved_aside_path,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  WcStore *self;
+  const char *reason;
+
+  if (moved_aside_path != NULL)
+    *moved_aside_path = NULL;
+
+  self = wc_store_open (path, &local_error);
+  if (self != NULL)
+    return self;
+
+  if (g_error_matches (local_error, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT))
+    reason = "damaged";
+  else if (g_error_matches (local_error, WC_STORE_ERROR, WC_STORE_ERROR_TOO_NEW))
+    reason = "newer";
+  else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    reason = "unreadable";
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  g_message ("Cannot use the database: %s", local_error->message);
+  if (!move_aside (path, reason, moved_aside_path, error))
+    return NULL;
+
+  return wc_store_open (path, error);
+}
+
+const char *
+wc_store_get_path (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return self->path;
+}
+
+int
+wc_store_get_schema_version (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), -1);
+  if (self->db == NULL)
+    return -1;
+  return read_user_version (self, NULL);
+}
+
+/**
+ * wc_store_close:
+ *
+ * Closes the database; later calls fail. Finalizing the store closes it too.
+ */
+void
+wc_store_close (WcStore *self)
+{
+  g_return_if_fail (WC_IS_STORE (self));
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+}
+
+static gboolean
+check_open (WcStore  *self,
+            GError  **error)
+{
+  if (self->db != NULL)
+    return TRUE;
+  g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                       _("Whitecoat’s database is closed."));
+  return FALSE;
+}
+
+/**
+ * wc_store_delete_database:
+ * @path: a database file (closed)
+ *
+ * Removes the database and its write-ahead log. Used by "Delete all
+ * Whitecoat data".
+ *
+ * Returns: whether every file is gone
+ */
+gboolean
+wc_store_delete_database (const char  *path,
+                          GError     **error)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_debug ("Cannot remove %s: %s", file, g_strerror (saved_errno));
+          g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                       _("Whitecoat could not remove %s. Remove it by hand or check its permissions."),
+                       file);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Identities */
+
+/**
+ * wc_store_load_identity:
+ *
+ * Returns: (transfer full): the identity with its markers; the default
+ *   identity of @kind when none was saved yet
+ */
+WcIdentity *
+wc_store_load_identity (WcStore         *self,
+                        WcIdentityKind   kind,
+                        GError         **error)
+{
+  g_autoptr(WcIdentity) identity = wc_identity_new (kind);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) markers = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_marker_free);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT name, color FROM identities WHERE kind = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, wc_identity_kind_to_string (kind), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      wc_identity_set_name (identity, (const char *) sqlite3_column_text (stmt, 0));
+      wc_identity_set_color (identity, (const char *) sqlite3_column_text (stmt, 1));
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load identity");
+      return NULL;
+    }
+
+  markers = prepare (self, "SELECT kind, value FROM markers WHERE identity = ? ORDER BY position", error);
+  if (markers == NULL)
+    return NULL;
+  sqlite3_bind_text (markers, 1, wc_identity_kind_to_string (kind), -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (markers)) == SQLITE_ROW)
+    {
+      WcMarkerKind marker_kind;
+
+      if (!wc_marker_kind_from_string ((const char *) sqlite3_column_text (markers, 0), &marker_kind))
+        continue;  /* a kind this version does not know; keep it in the database */
+      g_ptr_array_add (list, wc_marker_new (marker_kind, (const char *) sqlite3_column_text (markers, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load markers");
+      return NULL;
+    }
+  wc_identity_set_markers (identity, list);
+
+  return g_steal_pointer (&identity);
+}
+
+static gboolean
+write_identity_rows (WcStore    *self,
+                     WcIdentity *identity)
+{
+  const char *kind = wc_identity_kind_to_string (wc_identity_get_kind (identity));
+  GPtrArray *markers = wc_identity_get_markers (identity);
+  g_autofree char *name = wc_strip_dup (wc_identity_get_name (identity));
+  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) clear = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+
+  if (!(upsert = prepare (self,
+                          "INSERT INTO identities (kind, name, color) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (kind) DO UPDATE SET name = ?2, color = ?3", NULL)) ||
+      !(clear = prepare (self, "DELETE FROM markers WHERE identity = ?", NULL)) ||
+      !(insert = prepare (self,
+                          "INSERT INTO markers (identity, kind, value, position) VALUES (?, ?, ?, ?)",
+                          NULL)))
+    return FALSE;
+
+  sqlite3_bind_text (upsert, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upsert, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upsert, 3, wc_identity_get_color (identity), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (upsert) != SQLITE_DONE)
+    return FALSE;
+
+  sqlite3_bind_text (clear, 1, kind, -1, SQLITE_STATIC);
+  if (sqlite3_step (clear) != SQLITE_DONE)
+    return FALSE;
+
+  for (guint i = 0; i < markers->len; i++)
+    {
+      WcMarker *marker = g_ptr_array_index (markers, i);
+      g_autofree char *value = wc_strip_dup (marker->value);
+
+      sqlite3_reset (insert);
+      sqlite3_bind_text (insert, 1, kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 2, wc_marker_kind_to_string (marker->kind), -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 3, value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (insert, 4, i);
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * wc_store_save_identity:
+ *
+ * Saves the name, colour and markers of @identity in one transaction, after
+ * validating them; nothing is saved when anything is wrong.
+ *
+ * Returns: whether it was saved
+ */
+gboolean
+wc_store_save_identity (WcStore     *self,
+                        WcIdentity  *identity,
+                        GError     **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (WC_IS_IDENTITY (identity), FALSE);
+
+  if (!check_open (self, error) || !wc_identity_validate (identity, error))
+    return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!write_identity_rows (self, identity))
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save identity");
+      rollback (self);
+      return FALSE;
+    }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Accounts */
+
+#define ACCOUNT_COLUMNS "id, identity, network, handle, server, display_name, profile_url, custom_name"
+
+static WcAccount *
+account_from_row (sqlite3_stmt *stmt)
+{
+  WcIdentityKind identity = WC_IDENTITY_PERSONAL;
+  WcAccount *account;
+
+  wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &identity);
+  account = wc_account_new (identity, (const char *) sqlite3_column_text (stmt, 2));
+  wc_account_set_id (account, sqlite3_column_int64 (stmt, 0));
+  wc_account_set_handle (account, (const char *) sqlite3_column_text (stmt, 3));
+  wc_account_set_server (account, (const char *) sqlite3_column_text (stmt, 4));
+  wc_account_set_display_name (account, (const char *) sqlite3_column_text (stmt, 5));
+  wc_account_set_profile_url (account, (const char *) sqlite3_column_text (stmt, 6));
+  wc_account_set_custom_name (account, (const char *) sqlite3_column_text (stmt, 7));
+  return account;
+}
+
+static GPtrArray *
+list_accounts (WcStore     *self,
+               const char  *identity,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  if (!check_open (self, error))
+    return NULL;
+
+  if (identity != NULL)
+    stmt = prepare (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE identity = ? "
+                          "ORDER BY network, lower(coalesce(display_name, handle)), id", error);
+  else
+    stmt = prepare (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts "
+                          "ORDER BY identity, network, lower(coalesce(display_name, handle)), id", error);
+  if (stmt == NULL)
+    return NULL;
+  if (identity != NULL)
+    sqlite3_bind_text (stmt, 1, identity, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (accounts, account_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list accounts");
+      return NULL;
+    }
+  return g_steal_pointer (&accounts);
+}
+
+/**
+ * wc_store_list_accounts:
+ *
+ * Returns: (transfer full) (element-type WcAccount): the accounts of @kind
+ */
+GPtrArray *
+wc_store_list_accounts (WcStore         *self,
+                        WcIdentityKind   kind,
+                        GError         **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return list_accounts (self, wc_identity_kind_to_string (kind), error);
+}
+
+/**
+ * wc_store_list_all_accounts:
+ *
+ * Returns: (transfer full) (element-type WcAccount): the accounts of both
+ *   identities
+ */
+GPtrArray *
+wc_store_list_all_accounts (WcStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return list_accounts (self, NULL, error);
+}
+
+guint
+wc_store_count_accounts (WcStore        *self,
+                         WcIdentityKind  kind)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), 0);
+  if (self->db == NULL)
+    return 0;
+
+  stmt = prepare (self, "SELECT count(*) FROM accounts WHERE identity = ?", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, wc_identity_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int (stmt, 0);
+}
+
+/**
+ * wc_store_get_account:
+ *
+ * Returns: (transfer full): the account, or %NULL with #WC_STORE_ERROR_NOT_FOUND
+ */
+WcAccount *
+wc_store_get_account (WcStore  *self,
+                      gint64    id,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return account_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                         _("The account no longer exists."));
+  else
+    set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "get account");
+  return NULL;
+}
+
+/* Refuses an account whose key is already taken by another row, with the
+ * message the account dialog shows at the handle field. */
+static gboolean
+check_account_key (WcStore     *self,
+                   WcAccount   *account,
+                   const char  *key,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  WcIdentityKind owner = WC_IDENTITY_PERSONAL;
+  int rc;
+
+  stmt = prepare (self, "SELECT identity FROM accounts WHERE account_key = ? AND id != ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, wc_account_get_id (account));
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "check account");
+
+  wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &owner);
+  if (owner == wc_account_get_identity (account))
+    g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_DUPLICATE,
+                         _("This account is already in this identity."));
+  else if (owner == WC_IDENTITY_PERSONAL)
+    g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CROSS_LINK,
+                         _("The same account cannot belong to both identities. It already belongs to your personal identity; adding it here would link the two."));
+  else
+    g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CROSS_LINK,
+                         _("The same account cannot belong to both identities. It already belongs to your professional identity; adding it here would link the two."));
+  return FALSE;
+}
+
+static gboolean
+prepare_account (WcAccount  *account,
+                 GError    **error)
+{
+  /* A WC_ACCOUNT_ERROR names the field at fault, for the form. */
+  wc_account_normalize (account);
+  return wc_account_validate (account, error);
+}
+
+/* Writes @account in one transaction: its own row when it has an id, a new
+ * row otherwise. */
+static gboolean
+write_account (WcStore    *self,
+               WcAccount  *account,
+               GError    **error)
+{
+  gboolean is_new = wc_account_get_id (account) < 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *key = NULL;
+
+  if (!check_open (self, error) || !prepare_account (account, error))
+    return FALSE;
+
+  key = wc_account_dup_key (account);
+  if (!begin (self, error))
+    return FALSE;
+  if (!check_account_key (self, account, key, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  if (is_new)
+    stmt = prepare (self,
+                    "INSERT INTO accounts (identity, network, handle, server, display_name, "
+                    "profile_url, custom_name, account_key, updated_at, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", error);
+  else
+    stmt = prepare (self,
+                    "UPDATE accounts SET identity = ?1, network = ?2, handle = ?3, server = ?4, "
+                    "display_name = ?5, profile_url = ?6, custom_name = ?7, account_key = ?8, "
+                    "updated_at = ?9 WHERE id = ?10", error);
+  if (stmt == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (stmt, 1, wc_identity_kind_to_string (wc_account_get_identity (account)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, wc_account_get_network (account), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, wc_account_get_handle (account), -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 4, wc_account_get_server (account));
+  bind_text_or_null (stmt, 5, wc_account_get_display_name (account));
+  bind_text_or_null (stmt, 6, wc_account_get_profile_url (account));
+  bind_text_or_null (stmt, 7, wc_account_get_custom_name (account));
+  sqlite3_bind_text (stmt, 8, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, now);
+  if (!is_new)
+    sqlite3_bind_int64 (stmt, 10, wc_account_get_id (account));
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "write account");
+      rollback (self);
+      return FALSE;
+    }
+  if (!is_new && sqlite3_changes (self->db) == 0)
+    {
+      rollback (self);
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("The account no longer exists."));
+      return FALSE;
+    }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  if (is_new)
+    wc_account_set_id (account, sqlite3_last_insert_rowid (self->db));
+  return TRUE;
+}
+
+/**
+ * wc_store_add_account:
+ * @account: a new account (id -1); it is normalised, and its id is set
+ * @error: a #WC_ACCOUNT_ERROR naming the field at fault, or
+ *   #WC_STORE_ERROR_CROSS_LINK / #WC_STORE_ERROR_DUPLICATE
+ *
+ * Returns: whether the account was stored
+ */
+gboolean
+wc_store_add_account (WcStore    *self,
+                      WcAccount  *account,
+                      GError    **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (WC_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (wc_account_get_id (account) < 0, FALSE);
+
+  return write_account (self, account, error);
+}
+
+/**
+ * wc_store_update_account:
+ * @account: a stored account; it is normalised
+ *
+ * Returns: whether the changes were stored
+ */
+gboolean
+wc_store_update_account (WcStore    *self,
+                         WcAccount  *account,
+                         GError    **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (WC_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (wc_account_get_id (account) >= 0, FALSE);
+
+  return write_account (self, account, error);
+}
+
+/**
+ * wc_store_remove_account:
+ *
+ * Removes the account's row. Its keyring items are the caller's to clear
+ * (wc_keyring_clear_async()).
+ *
+ * Returns: whether it was removed
+ */
+gboolean
+wc_store_remove_account (WcStore  *self,
+                         gint64    id,
+                         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  if (!check_open (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM accounts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "remove account");
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("The account no longer exists."));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wc-account.h"
+#include "wc-identity.h"
+
+G_BEGIN_DECLS
+
+#define WC_STORE_ERROR (wc_store_error_quark ())
+
+typedef enum
+{
+  WC_STORE_ERROR_OPEN,        /* the file cannot be opened or created */
+  WC_STORE_ERROR_CORRUPT,     /* not a database, or damaged */
+  WC_STORE_ERROR_TOO_NEW,     /* written by a newer Whitecoat */
+  WC_STORE_ERROR_CROSS_LINK,  /* the account belongs to the other identity */
+  WC_STORE_ERROR_DUPLICATE,   /* the account is already in this identity */
+  WC_STORE_ERROR_NOT_FOUND,
+  WC_STORE_ERROR_INVALID,     /* the object did not validate; see the message */
+  WC_STORE_ERROR_FAILED,
+} WcStoreError;
+
+GQuark wc_store_error_quark (void);
+
+/* The schema version this build writes. Earlier versions are migrated
+ * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
+#define WC_STORE_SCHEMA_VERSION 2
+
+#define WC_TYPE_STORE (wc_store_get_type ())
+G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)
+
+char       *wc_store_dup_default_path      (void);
+WcStore    *wc_store_open                  (const char      *path,
+                                            GError         **error);
+WcStore    *wc_store_open_or_recover       (const char      *path,
+                                            char           **moved_aside_path,
+                                            GError         **error);
+WcStore    *wc_store_open_at_version       (const char      *path,
+                                            int              version,
+                                            GError         **error);
+const char *wc_store_get_path              (WcStore         *self);
+int         wc_store_get_schema_version    (WcStore         *self);
+void        wc_store_close                 (WcStore         *self);
+
+WcIdentity *wc_store_load_identity         (WcStore         *self,
+                                            WcIdentityKind   kind,
+                                            GError         **error);
+gboolean    wc_store_save_identity         (WcStore         *self,
+                                            WcIdentity      *identity,
+                                            GError         **error);
+
+GPtrArray  *wc_store_list_accounts         (WcStore         *self,
+                                            WcIdentityKind   kind,
+                                            GError         **error);
+GPtrArray  *wc_store_list_all_accounts     (WcStore         *self,
+                                            GError         **error);
+WcAccount  *wc_store_get_account           (WcStore         *self,
+                                            gint64           id,
+                                            GError         **error);
+gboolean    wc_store_add_account           (WcStore         *self,
+                                            WcAccount       *account,
+                                            GError         **error);
+gboolean    wc_store_update_account        (WcStore         *self,
+                                            WcAccount       *account,
+                                            GError         **error);
+gboolean    wc_store_remove_account        (WcStore         *self,
+                                            gint64           id,
+                                            GError         **error);
+guint       wc_store_count_accounts        (WcStore         *self,
+                                            WcIdentityKind   kind);
+
+gboolean    wc_store_delete_database       (const char      *path,
+                                            GError         **error);
+
+G_END_DECLS
