@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "wc-draft.h"
 #include "wc-store.h"
 #include "wc-util.h"
 
@@ -56,6 +57,43 @@ static const char * const migrations[] = {
   "ALTER TABLE accounts ADD COLUMN profile_url TEXT;"
   "ALTER TABLE accounts ADD COLUMN custom_name TEXT;"
   "ALTER TABLE accounts ADD COLUMN updated_at INTEGER;",
+
+  /* 2 → 3: drafts with their targets and images; the audit log */
+  "CREATE TABLE drafts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  identity TEXT NOT NULL CHECK (identity IN ('personal', 'professional')),"
+  "  text TEXT NOT NULL,"
+  "  content_warning TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX drafts_by_identity ON drafts (identity, updated_at);"
+  "CREATE TABLE draft_targets ("
+  "  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  visibility TEXT NOT NULL,"
+  "  PRIMARY KEY (draft_id, account_id)"
+  ");"
+  "CREATE TABLE draft_attachments ("
+  "  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  path TEXT NOT NULL,"
+  "  alt_text TEXT NOT NULL DEFAULT '',"
+  "  clinical INTEGER NOT NULL DEFAULT 0,"
+  "  consent_at INTEGER NOT NULL DEFAULT 0,"
+  "  source TEXT,"
+  "  PRIMARY KEY (draft_id, position)"
+  ");"
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  identity TEXT CHECK (identity IN ('personal', 'professional')),"
+  "  account_id INTEGER,"
+  "  kind TEXT NOT NULL,"
+  "  summary TEXT NOT NULL,"
+  "  reason TEXT"
+  ");"
+  "CREATE INDEX audit_by_time ON audit_log (at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -261,7 +299,7 @@ open_internal (const char  *path,
 
   if (!exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
       !exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
-      !exec_sql (self, "PRAGMA synchronous = NORMAL", error))
+      !exec_sql (self, "PRAGMA synchronous = FULL", error))
     return NULL;
 
   if (!migrate (self, target_version, error))
@@ -975,4 +1013,409 @@ wc_store_remove_account (WcStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Drafts */
+
+static gboolean
+write_draft_rows (WcStore  *self,
+                  WcDraft  *draft,
+                  gint64    now,
+                  GError  **error)
+{
+  const char *identity = wc_identity_kind_to_string (wc_draft_get_identity (draft));
+  gboolean is_new = wc_draft_get_id (draft) < 0;
+  GPtrArray *targets = wc_draft_get_targets (draft);
+  GPtrArray *attachments = wc_draft_get_attachments (draft);
+  g_autoptr(sqlite3_stmt) row = NULL;
+  g_autoptr(sqlite3_stmt) owner = NULL;
+  g_autoptr(sqlite3_stmt) clear_targets = NULL;
+  g_autoptr(sqlite3_stmt) clear_attachments = NULL;
+  g_autoptr(sqlite3_stmt) add_target = NULL;
+  g_autoptr(sqlite3_stmt) add_attachment = NULL;
+  gint64 id;
+
+  if (is_new)
+    row = prepare (self, "INSERT INTO drafts (identity, text, content_warning, created_at, updated_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  else
+    row = prepare (self, "UPDATE drafts SET identity = ?1, text = ?2, content_warning = ?3, "
+                         "updated_at = ?5 WHERE id = ?6", error);
+  if (row == NULL ||
+      !(owner = prepare (self, "SELECT identity FROM accounts WHERE id = ?", error)) ||
+      !(clear_targets = prepare (self, "DELETE FROM draft_targets WHERE draft_id = ?", error)) ||
+      !(clear_attachments = prepare (self, "DELETE FROM draft_attachments WHERE draft_id = ?", error)) ||
+      !(add_target = prepare (self, "INSERT INTO draft_targets (draft_id, account_id, visibility) "
+                                    "VALUES (?, ?, ?)", error)) ||
+      !(add_attachment = prepare (self, "INSERT INTO draft_attachments (draft_id, position, path, "
+                                        "alt_text, clinical, consent_at, source) "
+                                        "VALUES (?, ?, ?, ?, ?, ?, ?)", error)))
+    return FALSE;
+
+  sqlite3_bind_text (row, 1, identity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (row, 2, wc_draft_get_text (draft), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (row, 3, wc_draft_get_content_warning (draft), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (row, 4, wc_draft_get_created_at (draft));
+  sqlite3_bind_int64 (row, 5, now);
+  if (!is_new)
+    sqlite3_bind_int64 (row, 6, wc_draft_get_id (draft));
+  if (sqlite3_step (row) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft");
+  if (!is_new && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("The draft no longer exists."));
+      return FALSE;
+    }
+  id = is_new ? sqlite3_last_insert_rowid (self->db) : wc_draft_get_id (draft);
+
+  sqlite3_bind_int64 (clear_targets, 1, id);
+  sqlite3_bind_int64 (clear_attachments, 1, id);
+  if (sqlite3_step (clear_targets) != SQLITE_DONE || sqlite3_step (clear_attachments) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft");
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      WcDraftTarget *target = g_ptr_array_index (targets, i);
+
+      /* A draft never targets both identities. */
+      sqlite3_reset (owner);
+      sqlite3_bind_int64 (owner, 1, target->account_id);
+      if (sqlite3_step (owner) != SQLITE_ROW)
+        {
+          g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                               _("One of the draft’s accounts no longer exists."));
+          return FALSE;
+        }
+      if (g_strcmp0 ((const char *) sqlite3_column_text (owner, 0), identity) != 0)
+        {
+          g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CROSS_LINK,
+                               _("A draft can only go to accounts of the identity it is written as."));
+          return FALSE;
+        }
+
+      sqlite3_reset (add_target);
+      sqlite3_bind_int64 (add_target, 1, id);
+      sqlite3_bind_int64 (add_target, 2, target->account_id);
+      sqlite3_bind_text (add_target, 3, target->visibility, -1, SQLITE_STATIC);
+      if (sqlite3_step (add_target) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft target");
+    }
+
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      WcAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      sqlite3_reset (add_attachment);
+      sqlite3_bind_int64 (add_attachment, 1, id);
+      sqlite3_bind_int (add_attachment, 2, i);
+      sqlite3_bind_text (add_attachment, 3, attachment->path, -1, SQLITE_STATIC);
+      sqlite3_bind_text (add_attachment, 4, attachment->alt_text ? attachment->alt_text : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int (add_attachment, 5, attachment->clinical ? 1 : 0);
+      sqlite3_bind_int64 (add_attachment, 6, attachment->consent_at);
+      bind_text_or_null (add_attachment, 7, attachment->source);
+      if (sqlite3_step (add_attachment) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft image");
+    }
+
+  if (is_new)
+    wc_draft_set_id (draft, id);
+  return TRUE;
+}
+
+/**
+ * wc_store_save_draft:
+ * @draft: a draft; a new one (id -1) gets its id
+ *
+ * Saves the draft with its targets and images in one transaction. Targets
+ * must be accounts of the draft's identity (#WC_STORE_ERROR_CROSS_LINK).
+ *
+ * Returns: whether it was saved
+ */
+gboolean
+wc_store_save_draft (WcStore  *self,
+                     WcDraft  *draft,
+                     GError  **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean was_new;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (WC_IS_DRAFT (draft), FALSE);
+
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+
+  was_new = wc_draft_get_id (draft) < 0;
+  if (!write_draft_rows (self, draft, now, error))
+    {
+      rollback (self);
+      if (was_new)
+        wc_draft_set_id (draft, -1);
+      return FALSE;
+    }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      if (was_new)
+        wc_draft_set_id (draft, -1);
+      return FALSE;
+    }
+  wc_draft_set_updated_at (draft, now);
+  return TRUE;
+}
+
+static gboolean
+load_draft_parts (WcStore  *self,
+                  WcDraft  *draft,
+                  GError  **error)
+{
+  g_autoptr(sqlite3_stmt) targets = NULL;
+  g_autoptr(sqlite3_stmt) attachments = NULL;
+  int rc;
+
+  targets = prepare (self, "SELECT account_id, visibility FROM draft_targets WHERE draft_id = ? "
+                           "ORDER BY rowid", error);
+  attachments = prepare (self, "SELECT path, alt_text, clinical, consent_at, source FROM draft_attachments "
+                               "WHERE draft_id = ? ORDER BY position", error);
+  if (targets == NULL || attachments == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (targets, 1, wc_draft_get_id (draft));
+  while ((rc = sqlite3_step (targets)) == SQLITE_ROW)
+    wc_draft_set_target (draft, sqlite3_column_int64 (targets, 0),
+                         (const char *) sqlite3_column_text (targets, 1));
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load draft targets");
+
+  sqlite3_bind_int64 (attachments, 1, wc_draft_get_id (draft));
+  while ((rc = sqlite3_step (attachments)) == SQLITE_ROW)
+    {
+      WcAttachment *attachment = wc_draft_add_attachment (draft, (const char *) sqlite3_column_text (attachments, 0));
+
+      g_free (attachment->alt_text);
+      attachment->alt_text = g_strdup ((const char *) sqlite3_column_text (attachments, 1));
+      attachment->clinical = sqlite3_column_int (attachments, 2) != 0;
+      attachment->consent_at = sqlite3_column_int64 (attachments, 3);
+      attachment->source = g_strdup ((const char *) sqlite3_column_text (attachments, 4));
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load draft images");
+  return TRUE;
+}
+
+#define DRAFT_COLUMNS "id, identity, text, content_warning, created_at, updated_at"
+
+static WcDraft *
+draft_from_row (sqlite3_stmt *stmt)
+{
+  WcIdentityKind identity = WC_IDENTITY_PERSONAL;
+  WcDraft *draft;
+
+  wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &identity);
+  draft = wc_draft_new (identity);
+  wc_draft_set_id (draft, sqlite3_column_int64 (stmt, 0));
+  wc_draft_set_text (draft, (const char *) sqlite3_column_text (stmt, 2));
+  wc_draft_set_content_warning (draft, (const char *) sqlite3_column_text (stmt, 3));
+  wc_draft_set_created_at (draft, sqlite3_column_int64 (stmt, 4));
+  wc_draft_set_updated_at (draft, sqlite3_column_int64 (stmt, 5));
+  return draft;
+}
+
+/**
+ * wc_store_load_draft:
+ *
+ * Returns: (transfer full): the draft with its targets and images, or %NULL
+ *   with #WC_STORE_ERROR_NOT_FOUND
+ */
+WcDraft *
+wc_store_load_draft (WcStore  *self,
+                     gint64    id,
+                     GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(WcDraft) draft = NULL;
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT " DRAFT_COLUMNS " FROM drafts WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("The draft no longer exists."));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load draft");
+      return NULL;
+    }
+  draft = draft_from_row (stmt);
+  if (!load_draft_parts (self, draft, error))
+    return NULL;
+  return g_steal_pointer (&draft);
+}
+
+/**
+ * wc_store_list_drafts:
+ *
+ * Returns: (transfer full) (element-type WcDraft): the drafts of @kind, the
+ *   most recently changed first
+ */
+GPtrArray *
+wc_store_list_drafts (WcStore         *self,
+                      WcIdentityKind   kind,
+                      GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) drafts = g_ptr_array_new_with_free_func (g_object_unref);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT " DRAFT_COLUMNS " FROM drafts WHERE identity = ? "
+                        "ORDER BY updated_at DESC, id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, wc_identity_kind_to_string (kind), -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (drafts, draft_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list drafts");
+      return NULL;
+    }
+
+  for (guint i = 0; i < drafts->len; i++)
+    if (!load_draft_parts (self, g_ptr_array_index (drafts, i), error))
+      return NULL;
+  return g_steal_pointer (&drafts);
+}
+
+gboolean
+wc_store_delete_draft (WcStore  *self,
+                       gint64    id,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  if (!check_open (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM drafts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "delete draft");
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("The draft no longer exists."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Audit log */
+
+void
+wc_audit_entry_free (WcAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->kind);
+  g_free (entry->summary);
+  g_free (entry->reason);
+  g_free (entry);
+}
+
+/**
+ * wc_store_append_audit:
+ * @entry: the entry; its id is ignored, and a zero time means now
+ *
+ * Returns: whether the entry was written
+ */
+gboolean
+wc_store_append_audit (WcStore             *self,
+                       const WcAuditEntry  *entry,
+                       GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (entry != NULL && entry->kind != NULL && entry->summary != NULL, FALSE);
+  if (!check_open (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "INSERT INTO audit_log (at, identity, account_id, kind, summary, reason) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry->at ? entry->at : g_get_real_time () / G_USEC_PER_SEC);
+  bind_text_or_null (stmt, 2, entry->has_identity ? wc_identity_kind_to_string (entry->identity) : NULL);
+  if (entry->account_id >= 0)
+    sqlite3_bind_int64 (stmt, 3, entry->account_id);
+  else
+    sqlite3_bind_null (stmt, 3);
+  sqlite3_bind_text (stmt, 4, entry->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, entry->summary, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 6, entry->reason);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "append audit");
+  return TRUE;
+}
+
+/**
+ * wc_store_list_audit:
+ *
+ * Returns: (transfer full) (element-type WcAuditEntry): the audit log,
+ *   oldest first
+ */
+GPtrArray *
+wc_store_list_audit (WcStore  *self,
+                     GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_audit_entry_free);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT id, at, identity, account_id, kind, summary, reason FROM audit_log "
+                        "ORDER BY at, id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WcAuditEntry *entry = g_new0 (WcAuditEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->at = sqlite3_column_int64 (stmt, 1);
+      entry->has_identity = wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 2),
+                                                          &entry->identity);
+      entry->account_id = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 3);
+      entry->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      entry->summary = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      entry->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list audit");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
 }

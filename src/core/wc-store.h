@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "wc-account.h"
+#include "wc-draft.h"
 #include "wc-identity.h"
 
 G_BEGIN_DECLS
@@ -26,7 +27,7 @@ GQuark wc_store_error_quark (void);
 
 /* The schema version this build writes. Earlier versions are migrated
  * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
-#define WC_STORE_SCHEMA_VERSION 2
+#define WC_STORE_SCHEMA_VERSION 3
 
 #define WC_TYPE_STORE (wc_store_get_type ())
 G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)
@@ -72,6 +73,40 @@ guint       wc_store_count_accounts        (WcStore         *self,
                                             WcIdentityKind   kind);
 
 gboolean    wc_store_delete_database       (const char      *path,
+                                            GError         **error);
+
+gboolean    wc_store_save_draft            (WcStore         *self,
+                                            WcDraft         *draft,
+                                            GError         **error);
+WcDraft    *wc_store_load_draft            (WcStore         *self,
+                                            gint64           id,
+                                            GError         **error);
+GPtrArray  *wc_store_list_drafts           (WcStore         *self,
+                                            WcIdentityKind   kind,
+                                            GError         **error);
+gboolean    wc_store_delete_draft          (WcStore         *self,
+                                            gint64           id,
+                                            GError         **error);
+
+/* The audit log: every publish, override of a warning with its reason,
+ * consent record, answered request and changed privacy setting. */
+typedef struct
+{
+  gint64          id;
+  gint64          at;          /* seconds since the epoch */
+  gboolean        has_identity;
+  WcIdentityKind  identity;
+  gint64          account_id;  /* -1 when none */
+  char           *kind;        /* "publish", "override", "consent", "request", "setting" */
+  char           *summary;
+  char           *reason;      /* nullable */
+} WcAuditEntry;
+
+void        wc_audit_entry_free            (WcAuditEntry    *entry);
+gboolean    wc_store_append_audit          (WcStore         *self,
+                                            const WcAuditEntry *entry,
+                                            GError         **error);
+GPtrArray  *wc_store_list_audit            (WcStore         *self,
                                             GError         **error);
 
 G_END_DECLS
