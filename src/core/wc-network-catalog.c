@@ -471,7 +471,7 @@ wc_network_info_validate_handle (WcNetworkInfo  *self,
       g_set_error (error, WC_NETWORK_CATALOG_ERROR, WC_NETWORK_CATALOG_ERROR_INVALID,
                    /* Translators: the first %s is a network name, the second a hint
                     * such as "Write the full address: @name@server", the third an example */
-                   _("This is not a %s handle. %s, for example %s."),
+                   _("This is not a valid %s handle. %s, for example %s."),
                    self->name, wc_network_info_get_handle_hint (self), self->handle_example);
       return FALSE;
     }
