@@ -395,7 +395,12 @@ test_store_corrupt_moved_aside (Fixture       *fixture,
   g_autofree char *contents = NULL;
   const char *garbage = "This is not a database, but it is someone's file.";
 
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *moved_wal = NULL;
+
   write_file (fixture->path, garbage, -1);
+  /* A log left by a killed process belongs to the old file, not the new one. */
+  write_file (wal, "stale write-ahead log", -1);
 
   g_assert_null (wc_store_open (fixture->path, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT);
@@ -411,6 +416,8 @@ test_store_corrupt_moved_aside (Fixture       *fixture,
   /* Kept, not deleted, byte for byte. */
   g_assert_true (g_file_get_contents (moved, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, garbage);
+  moved_wal = g_strconcat (moved, "-wal", NULL);
+  g_assert_true (g_file_test (moved_wal, G_FILE_TEST_IS_REGULAR));
 
   /* And the app goes on with a fresh database. */
   g_assert_cmpint (wc_store_get_schema_version (store), ==, WC_STORE_SCHEMA_VERSION);

@@ -248,6 +248,23 @@ migrate (WcStore  *self,
   return TRUE;
 }
 
+/* Whether @path is missing, empty (SQLite makes a database of both) or
+ * starts as every SQLite database does. */
+static gboolean
+has_database_header (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[sizeof magic];
+  FILE *file = g_fopen (path, "rb");
+  gsize n;
+
+  if (file == NULL)
+    return TRUE;
+  n = fread (header, 1, sizeof header, file);
+  fclose (file);
+  return n == 0 || (n == sizeof header && memcmp (header, magic, sizeof magic) == 0);
+}
+
 static WcStore *
 open_internal (const char  *path,
                int          target_version,
@@ -265,6 +282,15 @@ open_internal (const char  *path,
       g_debug ("Cannot create %s: %s", dir, g_strerror (saved_errno));
       g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_OPEN,
                            _("Whitecoat cannot create the folder for its database. Check that your home folder is writable."));
+      return NULL;
+    }
+
+  /* A file that is not a database is refused before SQLite opens it: SQLite
+   * would otherwise treat a write-ahead log beside it as its own. */
+  if (!has_database_header (path))
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT,
+                           _("Whitecoat’s database is damaged."));
       return NULL;
     }
 
