@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "whitecoat-ui"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "wc-application.h"
+#include "wc-core-enums.h"
+#include "wc-onboarding.h"
+#include "wc-preferences-window.h"
+#include "wc-window.h"
+
+/* Developer aid for tests/bench/startup: print the time of the first frame
+ * and the resident memory at that moment, then quit. */
+#define BENCH_ENV "WHITECOAT_BENCH_EXIT_AFTER_FIRST_FRAME"
+
+struct _WcApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  WcStore        *store;
+  char           *moved_aside_path;
+  GError         *store_error;
+  WcIdentityKind  active_identity;
+  GtkWindow      *preferences;
+
+  guint           store_tried : 1;
+  guint           store_problem_shown : 1;
+  guint           bench : 1;
+};
+
+G_DEFINE_FINAL_TYPE (WcApplication, wc_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_ACTIVE_IDENTITY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  IDENTITY_CHANGED,
+  ACCOUNTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gint64
+read_vm_rss_kb (void)
+{
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &contents, NULL, NULL))
+    return -1;
+
+  line = strstr (contents, "VmRSS:");
+  if (line == NULL)
+    return -1;
+
+  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+static void
+on_frame_clock_after_paint (GdkFrameClock *frame_clock,
+                            gpointer       user_data)
+{
+  WcApplication *self = WC_APPLICATION (user_data);
+  gint64 now = g_get_monotonic_time ();
+
+  g_signal_handlers_disconnect_by_func (frame_clock,
+                                        on_frame_clock_after_paint,
+                                        user_data);
+
+  g_print ("first-frame %" G_GINT64_FORMAT " rss-kb %" G_GINT64_FORMAT "\n",
+           now, read_vm_rss_kb ());
+  fflush (stdout);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+watch_first_frame (WcApplication *self,
+                   GtkWindow     *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkFrameClock *frame_clock;
+
+  if (surface == NULL)
+    {
+      g_warning ("The main window has no surface; cannot watch the first frame");
+      return;
+    }
+
+  frame_clock = gdk_surface_get_frame_clock (surface);
+  g_signal_connect_object (frame_clock, "after-paint",
+                           G_CALLBACK (on_frame_clock_after_paint),
+                           self, 0);
+}
+
+static void
+show_store_problem (WcApplication *self,
+                    GtkWindow     *parent)
+{
+  GtkWidget *dialog;
+
+  if (self->store_problem_shown)
+    return;
+
+  if (self->store_error != NULL)
+    {
+      dialog = adw_message_dialog_new (parent,
+                                       _("Whitecoat Cannot Save Anything"),
+                                       NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("Whitecoat could not create its database, so accounts and settings "
+                                        "you enter now will not be kept.\n\n%s"),
+                                      self->store_error->message);
+    }
+  else if (self->moved_aside_path != NULL)
+    {
+      dialog = adw_message_dialog_new (parent,
+                                       _("Whitecoat Started With an Empty Database"),
+                                       NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("Whitecoat could not read its database, so it put the old file "
+                                        "aside and started with a new, empty one. Nothing was deleted: "
+                                        "the old file is kept at\n\n%s"),
+                                      self->moved_aside_path);
+    }
+  else
+    {
+      return;
+    }
+
+  self->store_problem_shown = TRUE;
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  WcApplication *self = WC_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* One preferences window at a time. */
+  if (self->preferences == NULL)
+    {
+      self->preferences = GTK_WINDOW (wc_preferences_window_new (self));
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+    }
+
+  if (parent != NULL && parent != self->preferences)
+    gtk_window_set_transient_for (self->preferences, parent);
+  gtk_window_present (self->preferences);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  WcApplication *self = WC_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application-name", _("Whitecoat"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Whitecoat developers"),
+                        "comments", _("Keep your personal and professional identities apart on social media, "
+                                      "and see who will be able to read a post before it goes out."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: put your name(s) here, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+};
+
+static void
+wc_application_activate (GApplication *application)
+{
+  WcApplication *self = WC_APPLICATION (application);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  window = GTK_WINDOW (wc_window_new (self));
+  gtk_window_present (window);
+
+  if (self->bench)
+    {
+      watch_first_frame (self, window);
+      return;
+    }
+
+  if (!g_settings_get_boolean (self->settings, "onboarding-done"))
+    gtk_window_present (wc_onboarding_new (self, window));
+
+  /* Last, so that it sits on top of the onboarding. */
+  show_store_problem (self, window);
+}
+
+static void
+wc_application_startup (GApplication *application)
+{
+  WcApplication *self = WC_APPLICATION (application);
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.switch-identity", { "<Control><Shift>i", NULL } },
+    { "win.view-1", { "<Control>1", NULL } },
+    { "win.view-2", { "<Control>2", NULL } },
+    { "win.view-3", { "<Control>3", NULL } },
+    { "win.view-4", { "<Control>4", NULL } },
+    { "win.view-5", { "<Control>5", NULL } },
+  };
+
+  /* AdwApplication loads style.css from the resource base path here. */
+  G_APPLICATION_CLASS (wc_application_parent_class)->startup (application);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           accels[i].action,
+                                           accels[i].accels);
+}
+
+static void
+wc_application_dispose (GObject *object)
+{
+  WcApplication *self = WC_APPLICATION (object);
+
+  if (self->preferences != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+  self->preferences = NULL;
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (wc_application_parent_class)->dispose (object);
+}
+
+static void
+wc_application_finalize (GObject *object)
+{
+  WcApplication *self = WC_APPLICATION (object);
+
+  g_clear_pointer (&self->moved_aside_path, g_free);
+  g_clear_error (&self->store_error);
+
+  G_OBJECT_CLASS (wc_application_parent_class)->finalize (object);
+}
+
+static void
+wc_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  WcApplication *self = WC_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTIVE_IDENTITY:
+      g_value_set_enum (value, self->active_identity);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wc_application_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  WcApplication *self = WC_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTIVE_IDENTITY:
+      wc_application_set_active_identity (self, g_value_get_enum (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wc_application_class_init (WcApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = wc_application_dispose;
+  object_class->finalize = wc_application_finalize;
+  object_class->get_property = wc_application_get_property;
+  object_class->set_property = wc_application_set_property;
+
+  app_class->activate = wc_application_activate;
+  app_class->startup = wc_application_startup;
+
+  /**
+   * WcApplication:active-identity:
+   *
+   * The identity Whitecoat currently acts as. Bound to the
+   * "active-identity" setting.
+   */
+  properties[PROP_ACTIVE_IDENTITY] =
+    g_param_spec_enum ("active-identity", NULL, NULL,
+                       WC_TYPE_IDENTITY_KIND,
+                       WC_IDENTITY_PROFESSIONAL,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WcApplication::identity-changed:
+   * @kind: the identity whose name, colour or markers were saved
+   */
+  signals[IDENTITY_CHANGED] =
+    g_signal_new ("identity-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, WC_TYPE_IDENTITY_KIND);
+
+  /**
+   * WcApplication::accounts-changed:
+   *
+   * An account was added, changed or removed.
+   */
+  signals[ACCOUNTS_CHANGED] =
+    g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+wc_application_init (WcApplication *self)
+{
+  self->active_identity = WC_IDENTITY_PROFESSIONAL;
+  self->bench = g_strcmp0 (g_getenv (BENCH_ENV), "1") == 0;
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "active-identity",
+                   self, "active-identity",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+}
+
+/**
+ * wc_application_new:
+ *
+ * Creates the application: unique, so that only one process opens the store.
+ *
+ * Returns: (transfer full): a new #WcApplication
+ */
+WcApplication *
+wc_application_new (void)
+{
+  return g_object_new (WC_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+/**
+ * wc_application_get_store:
+ * @self: a #WcApplication
+ *
+ * Returns the store, opening it on first use. A database that cannot be
+ * opened is moved aside and a fresh one is created (see
+ * wc_application_get_moved_aside_path()).
+ *
+ * Returns: (transfer none) (nullable): the store, or %NULL when not even a
+ *   fresh database could be created
+ */
+WcStore *
+wc_application_get_store (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  if (self->store == NULL && !self->store_tried)
+    {
+      g_autofree char *path = wc_store_dup_default_path ();
+
+      self->store_tried = TRUE;
+      self->store = wc_store_open_or_recover (path,
+                                              &self->moved_aside_path,
+                                              &self->store_error);
+      if (self->store == NULL)
+        g_warning ("Cannot open the store: %s", self->store_error->message);
+      else if (self->moved_aside_path != NULL)
+        g_message ("The database could not be opened; moved it aside to %s",
+                   self->moved_aside_path);
+    }
+
+  return self->store;
+}
+
+/**
+ * wc_application_close_store:
+ * @self: a #WcApplication
+ *
+ * Closes the store, for instance before its file is deleted. The next
+ * wc_application_get_store() opens the database again, or a fresh one.
+ * Nothing is emitted: call wc_application_notify_accounts_changed() and
+ * wc_application_notify_identity_changed() once the file is gone.
+ */
+void
+wc_application_close_store (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  if (self->store != NULL)
+    wc_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  self->store_tried = FALSE;
+}
+
+/**
+ * wc_application_get_moved_aside_path:
+ * @self: a #WcApplication
+ *
+ * Returns: (nullable): where an unreadable database was moved to, or %NULL
+ */
+const char *
+wc_application_get_moved_aside_path (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  return self->moved_aside_path;
+}
+
+/**
+ * wc_application_get_settings:
+ * @self: a #WcApplication
+ *
+ * Returns: (transfer none): the application's settings
+ */
+GSettings *
+wc_application_get_settings (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * wc_application_get_active_identity:
+ * @self: a #WcApplication
+ *
+ * Returns: the identity Whitecoat currently acts as
+ */
+WcIdentityKind
+wc_application_get_active_identity (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), WC_IDENTITY_PROFESSIONAL);
+
+  return self->active_identity;
+}
+
+/**
+ * wc_application_set_active_identity:
+ * @self: a #WcApplication
+ * @kind: the identity to act as
+ *
+ * Switches the active identity; every window follows.
+ */
+void
+wc_application_set_active_identity (WcApplication  *self,
+                                    WcIdentityKind  kind)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+  g_return_if_fail (kind == WC_IDENTITY_PERSONAL || kind == WC_IDENTITY_PROFESSIONAL);
+
+  if (self->active_identity == kind)
+    return;
+
+  self->active_identity = kind;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_IDENTITY]);
+}
+
+/**
+ * wc_application_notify_identity_changed:
+ * @self: a #WcApplication
+ * @kind: the identity that was saved
+ *
+ * Tells every view that an identity's name, colour or markers changed.
+ */
+void
+wc_application_notify_identity_changed (WcApplication  *self,
+                                        WcIdentityKind  kind)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  g_signal_emit (self, signals[IDENTITY_CHANGED], 0, kind);
+}
+
+/**
+ * wc_application_notify_accounts_changed:
+ * @self: a #WcApplication
+ *
+ * Tells every view that an account was added, changed or removed.
+ */
+void
+wc_application_notify_accounts_changed (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  g_signal_emit (self, signals[ACCOUNTS_CHANGED], 0);
+}
+
+/**
+ * wc_application_dup_identity:
+ * @self: a #WcApplication
+ * @kind: which identity
+ *
+ * Returns: (transfer full): the stored identity, or the defaults when it
+ *   cannot be read
+ */
+WcIdentity *
+wc_application_dup_identity (WcApplication  *self,
+                             WcIdentityKind  kind)
+{
+  WcStore *store;
+
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  store = wc_application_get_store (self);
+  if (store != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      WcIdentity *identity = wc_store_load_identity (store, kind, &error);
+
+      if (identity != NULL)
+        return identity;
+
+      g_debug ("Cannot load the %s identity: %s",
+               wc_identity_kind_to_string (kind), error->message);
+    }
+
+  return wc_identity_new (kind);
+}
+
+/**
+ * wc_application_dup_identity_color:
+ * @self: a #WcApplication
+ * @kind: which identity
+ *
+ * Returns: (transfer full): the identity's accent colour, "#rrggbb"; the
+ *   default colour when the stored one is not valid
+ */
+char *
+wc_application_dup_identity_color (WcApplication  *self,
+                                   WcIdentityKind  kind)
+{
+  g_autoptr(WcIdentity) identity = wc_application_dup_identity (self, kind);
+  const char *color = wc_identity_get_color (identity);
+
+  if (color == NULL || !wc_color_is_valid (color))
+    color = wc_identity_kind_get_default_color (kind);
+
+  return g_strdup (color);
+}
+
+/**
+ * wc_application_dup_identity_name:
+ * @self: a #WcApplication
+ * @kind: which identity
+ *
+ * Returns: (transfer full): the name the user gave the identity, or its
+ *   label ("Personal", "Professional") when it has none
+ */
+char *
+wc_application_dup_identity_name (WcApplication  *self,
+                                  WcIdentityKind  kind)
+{
+  g_autoptr(WcIdentity) identity = wc_application_dup_identity (self, kind);
+  const char *name = wc_identity_get_name (identity);
+  g_autofree char *stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+
+  if (stripped[0] == '\0')
+    return g_strdup (wc_identity_kind_get_label (kind));
+
+  return g_steal_pointer (&stripped);
+}
+
+/* --- Added for the preferences window ("Delete all Whitecoat data") --- */
+
+/**
+ * wc_application_reload_store:
+ * @self: a #WcApplication
+ *
+ * Drops the current store, which may already be closed (for instance
+ * because its file was deleted), and opens a fresh one at the default path.
+ * Then tells every view that both identities and the accounts changed.
+ */
+void
+wc_application_reload_store (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->moved_aside_path, g_free);
+  g_clear_error (&self->store_error);
+  self->store_tried = FALSE;
+
+  wc_application_get_store (self);
+
+  wc_application_notify_identity_changed (self, WC_IDENTITY_PROFESSIONAL);
+  wc_application_notify_identity_changed (self, WC_IDENTITY_PERSONAL);
+  wc_application_notify_accounts_changed (self);
+}

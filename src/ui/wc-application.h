@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wc-store.h"
+
+G_BEGIN_DECLS
+
+#define WC_TYPE_APPLICATION (wc_application_get_type ())
+G_DECLARE_FINAL_TYPE (WcApplication, wc_application, WC, APPLICATION, AdwApplication)
+
+WcApplication  *wc_application_new                 (void);
+WcStore        *wc_application_get_store           (WcApplication  *self);
+GSettings      *wc_application_get_settings        (WcApplication  *self);
+WcIdentityKind  wc_application_get_active_identity (WcApplication  *self);
+void            wc_application_set_active_identity (WcApplication  *self,
+                                                    WcIdentityKind  kind);
+/* Emitted as "identity-changed" (WcIdentityKind) when an identity's name,
+ * colour or markers were saved, and "accounts-changed" when an account was
+ * added, changed or removed. */
+void            wc_application_notify_identity_changed (WcApplication  *self,
+                                                        WcIdentityKind  kind);
+void            wc_application_notify_accounts_changed (WcApplication  *self);
+
+/* The identity as stored, never NULL: falls back to the defaults when the
+ * store cannot be read. */
+WcIdentity     *wc_application_dup_identity        (WcApplication  *self,
+                                                    WcIdentityKind  kind);
+/* The identity's accent colour as "#rrggbb", always a valid colour. */
+char           *wc_application_dup_identity_color  (WcApplication  *self,
+                                                    WcIdentityKind  kind);
+/* The identity's name, or its label when the user gave it no name. */
+char           *wc_application_dup_identity_name   (WcApplication  *self,
+                                                    WcIdentityKind  kind);
+/* Closes the store, e.g. before "Delete all Whitecoat data" removes the
+ * file; the next wc_application_get_store() opens a fresh one. Call the
+ * notify functions afterwards so that the views reload. */
+void            wc_application_close_store         (WcApplication  *self);
+/* Where a database that could not be opened was moved to, or NULL. */
+const char     *wc_application_get_moved_aside_path (WcApplication *self);
+
+/* --- Added for the preferences window ("Delete all Whitecoat data") --- */
+/* Drops the current store (closed or not) and opens a fresh one at the
+ * default path, then emits "identity-changed" for both identities and
+ * "accounts-changed" so that every view reloads. */
+void            wc_application_reload_store        (WcApplication  *self);
+
+G_END_DECLS

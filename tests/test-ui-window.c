@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "whitecoat-test"
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "wc-account-dialog.h"
+#include "wc-accounts-view.h"
+#include "wc-application.h"
+#include "wc-preferences-window.h"
+#include "wc-window.h"
+
+/* The memory settings backend lives as long as the process: start every
+ * test from the defaults. */
+static void
+reset_settings (GSettings *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* The application is registered but never run: the tests build the windows
+ * themselves and drive them through their actions. A registered
+ * GtkApplication stays exported on the session bus until it shuts down, so
+ * every test uses an id of its own (with the real resource base path), and
+ * is non-unique so that tests running side by side do not find each other. */
+static WcApplication *
+create_app (void)
+{
+  static guint n_apps;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
+  WcApplication *app;
+
+  app = g_object_new (WC_TYPE_APPLICATION,
+                      "application-id", id,
+                      "resource-base-path", "/io/github/whitecoat/Whitecoat",
+                      "flags", G_APPLICATION_NON_UNIQUE,
+                      NULL);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  reset_settings (wc_application_get_settings (app));
+
+  return app;
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+destroy_window (gpointer window)
+{
+  g_autoptr(GtkWidget) ref = g_object_ref (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+  g_assert_finalize_object (g_steal_pointer (&ref));
+}
+
+static void
+test_templates_build (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  WcWindow *window;
+  GtkWidget *view;
+  WcAccountDialog *dialog;
+
+  window = wc_window_new (app);
+  g_assert_true (WC_IS_WINDOW (window));
+  g_assert_true (WC_IS_ACCOUNTS_VIEW (wc_window_get_accounts_view (window)));
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+
+  view = g_object_ref_sink (wc_accounts_view_new ());
+  g_assert_true (WC_IS_ACCOUNTS_VIEW (view));
+  g_assert_finalize_object (view);
+
+  dialog = wc_account_dialog_new (app, GTK_WINDOW (window), WC_IDENTITY_PERSONAL, NULL);
+  g_assert_true (WC_IS_ACCOUNT_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+  iterate ();
+  destroy_window (dialog);
+
+  destroy_window (window);
+}
+
+static void
+assert_shows_identity (WcApplication  *app,
+                       WcWindow       *window,
+                       WcIdentityKind  kind)
+{
+  g_autofree char *title = g_strdup_printf ("Whitecoat — %s", wc_identity_kind_get_label (kind));
+  g_autofree char *name = wc_application_dup_identity_name (app, kind);
+  g_autofree char *color = wc_application_dup_identity_color (app, kind);
+  GSettings *settings = wc_application_get_settings (app);
+
+  g_assert_cmpint (wc_application_get_active_identity (app), ==, kind);
+  g_assert_cmpint (g_settings_get_enum (settings, "active-identity"), ==, kind);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
+  g_assert_cmpstr (wc_window_get_identity_text (window), ==, name);
+  g_assert_cmpstr (wc_window_get_band_color (window), ==, color);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), wc_identity_kind_to_string (kind)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window),
+                                            wc_identity_kind_to_string (wc_identity_kind_other (kind))));
+}
+
+static void
+test_switch_identity (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  g_autofree char *professional_name = NULL;
+  g_autofree char *personal_name = NULL;
+  g_autoptr(GVariant) state = NULL;
+  WcWindow *window;
+
+  window = wc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+
+  /* Professional by default, with its blue. */
+  assert_shows_identity (app, window, WC_IDENTITY_PROFESSIONAL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Whitecoat — Professional");
+  g_assert_cmpstr (wc_window_get_band_color (window), ==, "#3584e4");
+  professional_name = g_strdup (wc_window_get_identity_text (window));
+
+  /* One action switches everything the user sees. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-identity", NULL);
+  assert_shows_identity (app, window, WC_IDENTITY_PERSONAL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Whitecoat — Personal");
+  g_assert_cmpstr (wc_window_get_band_color (window), ==, "#2ec27e");
+  personal_name = g_strdup (wc_window_get_identity_text (window));
+  g_assert_cmpstr (personal_name, !=, professional_name);
+
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "identity");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "personal");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-identity", NULL);
+  assert_shows_identity (app, window, WC_IDENTITY_PROFESSIONAL);
+
+  /* The stateful action picks an identity by name. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "identity",
+                                      g_variant_new_string ("personal"));
+  assert_shows_identity (app, window, WC_IDENTITY_PERSONAL);
+
+  /* So does the setting. */
+  g_settings_set_enum (wc_application_get_settings (app), "active-identity", WC_IDENTITY_PROFESSIONAL);
+  assert_shows_identity (app, window, WC_IDENTITY_PROFESSIONAL);
+
+  destroy_window (window);
+}
+
+static void
+test_identity_colors (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  WcStore *store;
+  WcWindow *window;
+
+  window = wc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  store = wc_application_get_store (app);
+  g_assert_nonnull (store);
+
+  identity = wc_store_load_identity (store, WC_IDENTITY_PROFESSIONAL, &error);
+  g_assert_no_error (error);
+  wc_identity_set_name (identity, "Dr. Anna Jansen");
+  wc_identity_set_color (identity, "#c01c28");
+  wc_store_save_identity (store, identity, &error);
+  g_assert_no_error (error);
+  wc_application_notify_identity_changed (app, WC_IDENTITY_PROFESSIONAL);
+
+  g_assert_cmpstr (wc_window_get_band_color (window), ==, "#c01c28");
+  g_assert_cmpstr (wc_window_get_identity_text (window), ==, "Dr. Anna Jansen");
+  g_assert_cmpstr (wc_accounts_view_get_title (WC_ACCOUNTS_VIEW (wc_window_get_accounts_view (window))),
+                   ==, "Dr. Anna Jansen");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-identity", NULL);
+  g_assert_cmpstr (wc_window_get_band_color (window), ==, "#2ec27e");
+
+  destroy_window (window);
+}
+
+static void
+test_views (void)
+{
+  static const char * const names[] = { "compose", "scheduled", "requests", "privacy", "accounts" };
+  g_autoptr(WcApplication) app = create_app ();
+  WcWindow *window;
+  AdwViewStack *stack;
+
+  window = wc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  stack = wc_window_get_view_stack (window);
+
+  for (int round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *action = g_strdup_printf ("win.view-%u", i + 1);
+        g_autofree char *accel = g_strdup_printf ("<Control>%u", i + 1);
+        g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+        gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
+        g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, names[i]);
+        g_assert_true (g_strv_contains ((const char * const *) accels, accel));
+      }
+
+  destroy_window (window);
+}
+
+static void
+test_accels (void)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "app.quit", "<Control>q" },
+    { "app.preferences", "<Control>comma" },
+    { "win.switch-identity", "<Shift><Control>i" },
+  };
+  g_autoptr(WcApplication) app = create_app ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    expected[i].action);
+      guint key, wanted_key;
+      GdkModifierType mods, wanted_mods;
+
+      g_assert_nonnull (accels);
+      g_assert_nonnull (accels[0]);
+      g_assert_true (gtk_accelerator_parse (accels[0], &key, &mods));
+      g_assert_true (gtk_accelerator_parse (expected[i].accel, &wanted_key, &wanted_mods));
+      g_assert_cmpuint (gdk_keyval_to_lower (key), ==, gdk_keyval_to_lower (wanted_key));
+      g_assert_cmpuint (mods, ==, wanted_mods);
+    }
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+}
+
+static guint
+count_toplevels (GType type)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  guint n = 0;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      n++;
+  g_list_free (toplevels);
+
+  return n;
+}
+
+static void
+destroy_toplevels (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+  iterate ();
+}
+
+static void
+test_app_actions (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  WcWindow *window = wc_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_cmpuint (count_toplevels (ADW_TYPE_ABOUT_WINDOW), ==, 1);
+
+  /* Preferences open once, however often asked for. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_cmpuint (count_toplevels (WC_TYPE_PREFERENCES_WINDOW), ==, 1);
+
+  destroy_toplevels ();
+}
+
+static void
+assert_fits_width (GtkWidget *widget,
+                   int        width)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, width);
+}
+
+static void
+test_narrow (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcIdentity) identity = NULL;
+  g_autoptr(WcAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  WcAccountDialog *dialog;
+  WcStore *store;
+  WcWindow *window;
+  int width_request = 0;
+
+  /* A long identity name and a long account must not widen the window. */
+  store = wc_application_get_store (app);
+  identity = wc_store_load_identity (store, WC_IDENTITY_PROFESSIONAL, &error);
+  g_assert_no_error (error);
+  wc_identity_set_name (identity, "Prof. Dr. Anna-Katharina van der Jansen-Oosterhuis");
+  wc_store_save_identity (store, identity, &error);
+  g_assert_no_error (error);
+
+  account = wc_account_new (WC_IDENTITY_PROFESSIONAL, "mastodon");
+  wc_account_set_handle (account, "@a_very_long_handle_for_a_doctor@a-very-long-server-name.example");
+  wc_account_set_display_name (account, "Anna-Katharina van der Jansen-Oosterhuis, Radiology");
+  wc_store_add_account (store, account, &error);
+  g_assert_no_error (error);
+
+  /* Phones and GNOME show only the close button; the default layout of a
+   * bare X server (minimize, maximize, close) alone would need 370 px. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+  g_settings_set_int (wc_application_get_settings (app), "window-width", 360);
+  window = wc_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  /* Let the window reach its size, so that the narrow layout (window
+   * title, bottom view switcher) is what gets measured. */
+  for (int i = 0; i < 10; i++)
+    {
+      iterate ();
+      g_usleep (10000);
+    }
+
+  gtk_widget_get_size_request (GTK_WIDGET (window), &width_request, NULL);
+  g_assert_cmpint (width_request, ==, 360);
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.view-%d", i);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
+      assert_fits_width (GTK_WIDGET (window), 360);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-identity", NULL);
+  assert_fits_width (GTK_WIDGET (window), 360);
+
+  dialog = wc_account_dialog_new (app, GTK_WINDOW (window), WC_IDENTITY_PROFESSIONAL, account);
+  gtk_window_present (GTK_WINDOW (dialog));
+  assert_fits_width (GTK_WIDGET (dialog), 360);
+  destroy_window (dialog);
+
+  destroy_window (window);
+}
+
+static void
+test_window_size (void)
+{
+  g_autoptr(WcApplication) app = create_app ();
+  GSettings *settings = wc_application_get_settings (app);
+  WcWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 700);
+  g_settings_set_int (settings, "window-height", 500);
+
+  window = wc_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+
+  gtk_window_present (GTK_WINDOW (window));
+  iterate ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
+  iterate ();
+  gtk_window_close (GTK_WINDOW (window));
+  iterate ();
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 640);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 480);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+/* G_TEST_OPTION_ISOLATE_DIRS also points XDG_DATA_DIRS to /dev/null. Read
+ * what GTK needs from the system data directories before g_test_init():
+ * the MIME database (GdkPixbuf needs it to recognise SVG icons) and the
+ * icon theme. Both are read once and kept. */
+static void
+load_system_data (void)
+{
+  g_autofree char *type = g_content_type_guess ("icon.svg", NULL, 0, NULL);
+  g_autoptr(GtkIconPaintable) icon = NULL;
+
+  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                     "avatar-default-symbolic", NULL, 16, 1,
+                                     GTK_TEXT_DIR_NONE, 0);
+  g_assert_nonnull (type);
+  g_assert_nonnull (icon);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* What gtk_test_init() does, but with G_TEST_OPTION_ISOLATE_DIRS (which
+   * gtk_test_init() ignores): the database goes under a temporary
+   * XDG_DATA_HOME, fresh for every test. GTK is set up first, see
+   * load_system_data(). */
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+  gtk_init ();
+  adw_init ();
+  load_system_data ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/ui/window/templates-build", test_templates_build);
+  g_test_add_func ("/ui/window/switch-identity", test_switch_identity);
+  g_test_add_func ("/ui/window/identity-colors", test_identity_colors);
+  g_test_add_func ("/ui/window/views", test_views);
+  g_test_add_func ("/ui/window/accels", test_accels);
+  g_test_add_func ("/ui/window/app-actions", test_app_actions);
+  g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/size", test_window_size);
+
+  return g_test_run ();
+}
