@@ -214,6 +214,7 @@ wc_draft_duplicate (WcDraft *self)
       WcAttachment *from = g_ptr_array_index (self->attachments, i);
       WcAttachment *to = wc_draft_add_attachment (copy, from->path);
 
+      g_free (to->alt_text);
       to->alt_text = g_strdup (from->alt_text);
       to->clinical = from->clinical;
       to->consent_at = from->consent_at;

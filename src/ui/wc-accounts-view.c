@@ -21,6 +21,10 @@ struct _WcAccountsView
   WcApplication       *application;
   GPtrArray           *rows;
   char                *title;
+
+  /* Rows are built when the view is shown, not while it sits hidden in the
+   * stack: a hundred accounts must not slow down the start. */
+  gboolean              dirty;
 };
 
 G_DEFINE_FINAL_TYPE (WcAccountsView, wc_accounts_view, ADW_TYPE_BIN)
@@ -222,9 +226,31 @@ refresh (WcAccountsView *self)
 }
 
 static void
+queue_refresh (WcAccountsView *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->dirty = FALSE;
+      refresh (self);
+    }
+  else
+    self->dirty = TRUE;
+}
+
+static void
+ensure_fresh (WcAccountsView *self)
+{
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      refresh (self);
+    }
+}
+
+static void
 on_app_changed (WcAccountsView *self)
 {
-  refresh (self);
+  queue_refresh (self);
 }
 
 static void
@@ -366,6 +392,13 @@ remove_action (GtkWidget  *widget,
 }
 
 static void
+wc_accounts_view_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (wc_accounts_view_parent_class)->map (widget);
+  ensure_fresh (WC_ACCOUNTS_VIEW (widget));
+}
+
+static void
 wc_accounts_view_dispose (GObject *object)
 {
   WcAccountsView *self = WC_ACCOUNTS_VIEW (object);
@@ -438,6 +471,8 @@ wc_accounts_view_class_init (WcAccountsViewClass *klass)
   object_class->finalize = wc_accounts_view_finalize;
   object_class->get_property = wc_accounts_view_get_property;
   object_class->set_property = wc_accounts_view_set_property;
+
+  widget_class->map = wc_accounts_view_map;
 
   properties[PROP_APPLICATION] =
     g_param_spec_object ("application", NULL, NULL,
@@ -523,7 +558,7 @@ wc_accounts_view_set_application (WcAccountsView *self,
                                G_CALLBACK (on_app_changed), self, G_CONNECT_SWAPPED);
     }
 
-  refresh (self);
+  queue_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLICATION]);
 }
 
@@ -537,6 +572,7 @@ guint
 wc_accounts_view_get_n_accounts (WcAccountsView *self)
 {
   g_return_val_if_fail (WC_IS_ACCOUNTS_VIEW (self), 0);
+  ensure_fresh (self);
 
   return self->rows->len;
 }
@@ -553,6 +589,7 @@ wc_accounts_view_get_row (WcAccountsView *self,
                           guint           index)
 {
   g_return_val_if_fail (WC_IS_ACCOUNTS_VIEW (self), NULL);
+  ensure_fresh (self);
   g_return_val_if_fail (index < self->rows->len, NULL);
 
   return g_ptr_array_index (self->rows, index);
@@ -572,6 +609,7 @@ wc_accounts_view_get_row_account_id (WcAccountsView *self,
   gint64 *id;
 
   g_return_val_if_fail (WC_IS_ACCOUNTS_VIEW (self), -1);
+  ensure_fresh (self);
   g_return_val_if_fail (index < self->rows->len, -1);
 
   id = g_object_get_data (g_ptr_array_index (self->rows, index), "wc-account-id");
@@ -589,6 +627,7 @@ const char *
 wc_accounts_view_get_title (WcAccountsView *self)
 {
   g_return_val_if_fail (WC_IS_ACCOUNTS_VIEW (self), NULL);
+  ensure_fresh (self);
 
   return self->title;
 }
@@ -603,6 +642,7 @@ gboolean
 wc_accounts_view_is_empty_state (WcAccountsView *self)
 {
   g_return_val_if_fail (WC_IS_ACCOUNTS_VIEW (self), FALSE);
+  ensure_fresh (self);
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
 }
