@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "wc-application.h"
+#include "wc-check-command.h"
 
 int
 main (int   argc,
@@ -18,6 +19,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* `whitecoat check …` runs the checks on files without a window. */
+  if (argc >= 2 && g_strcmp0 (argv[1], "check") == 0)
+    return wc_check_command_main (argc - 1, argv + 1);
 
   app = wc_application_new ();
 

@@ -27,7 +27,8 @@ import xml.etree.ElementTree as ET
 KEYS = {
     'id': str, 'name': str, 'icon': str, 'website': str, 'has_api': bool,
     'needs_server': bool, 'default_server': str, 'is_custom': bool,
-    'char_limit': int, 'privacy_url': str, 'handle': dict, 'audience': list,
+    'char_limit': int, 'max_images': int, 'privacy_url': str, 'handle': dict,
+    'audience': list,
 }
 HANDLE_KEYS = {'pattern': str, 'prefix': str, 'lowercase': bool, 'example': str, 'hint': str}
 AUDIENCE_KEYS = {'id': str, 'label': str, 'description': str}

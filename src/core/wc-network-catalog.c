@@ -28,6 +28,7 @@ struct _WcNetworkInfo
   GRegex    *handle_regex;
   GPtrArray *audience;  /* WcAudienceOption */
   guint      char_limit;
+  guint      max_images;
   guint      has_api : 1;
   guint      needs_server : 1;
   guint      is_custom : 1;
@@ -274,6 +275,20 @@ wc_network_info_new_from_json (const char  *json,
     }
   self->char_limit = json_node_get_int (node);
 
+  /* Optional: 0 when the network's limit is not known. */
+  node = json_object_get_member (root, "max_images");
+  if (node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+          || json_node_get_int (node) < 0 || json_node_get_int (node) > 1000)
+        {
+          g_set_error_literal (error, WC_NETWORK_CATALOG_ERROR, WC_NETWORK_CATALOG_ERROR_INVALID,
+                               "“max_images” is not a small whole number");
+          return NULL;
+        }
+      self->max_images = json_node_get_int (node);
+    }
+
   if (self->needs_server)
     {
       if (!get_required_string (root, "default_server", &self->default_server, error))
@@ -356,6 +371,18 @@ wc_network_info_get_char_limit (WcNetworkInfo *self)
  * Returns: the URL of the network's privacy settings page; "{server}" stands
  *   for the account's server where the network has servers
  */
+/**
+ * wc_network_info_get_max_images:
+ *
+ * Returns: how many images a post can carry, or 0 when unknown
+ */
+guint
+wc_network_info_get_max_images (WcNetworkInfo *self)
+{
+  g_return_val_if_fail (WC_IS_NETWORK_INFO (self), 0);
+  return self->max_images;
+}
+
 const char *
 wc_network_info_get_privacy_url (WcNetworkInfo *self)
 {

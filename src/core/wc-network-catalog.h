@@ -38,6 +38,7 @@ gboolean    wc_network_info_get_has_api           (WcNetworkInfo *self);
 gboolean    wc_network_info_get_needs_server      (WcNetworkInfo *self);
 gboolean    wc_network_info_get_is_custom         (WcNetworkInfo *self);
 guint       wc_network_info_get_char_limit        (WcNetworkInfo *self);
+guint       wc_network_info_get_max_images        (WcNetworkInfo *self);
 const char *wc_network_info_get_privacy_url       (WcNetworkInfo *self);
 const char *wc_network_info_get_website           (WcNetworkInfo *self);
 const char *wc_network_info_get_handle_example    (WcNetworkInfo *self);
