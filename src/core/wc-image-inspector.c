@@ -241,6 +241,21 @@ report_new (void)
   return self;
 }
 
+/**
+ * wc_image_report_new_unreadable:
+ *
+ * Returns: (transfer full): the report of an image that could not be read
+ *   at all (a file that vanished, say): nothing is known, so nothing is safe
+ */
+WcImageReport *
+wc_image_report_new_unreadable (void)
+{
+  WcImageReport *self = report_new ();
+
+  self->format = g_strdup ("application/octet-stream");
+  return self;
+}
+
 static void
 report_add (WcImageReport   *self,
             WcImageItemKind  kind,

@@ -64,6 +64,7 @@ gboolean           wc_image_report_has_kind       (const WcImageReport *self,
 gboolean           wc_image_report_has_item       (const WcImageReport *self,
                                                    const char      *name);
 
+WcImageReport     *wc_image_report_new_unreadable (void);
 WcImageReport     *wc_image_inspect_file          (const char      *path,
                                                    GError         **error);
 

@@ -94,6 +94,16 @@ static const char * const migrations[] = {
   "  reason TEXT"
   ");"
   "CREATE INDEX audit_by_time ON audit_log (at);",
+
+  /* 3 → 4: findings the user dismissed with a reason, per draft */
+  "CREATE TABLE draft_dismissals ("
+  "  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,"
+  "  check_id TEXT NOT NULL,"
+  "  attachment INTEGER NOT NULL DEFAULT -1,"
+  "  reason TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  PRIMARY KEY (draft_id, check_id, attachment)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -1444,4 +1454,98 @@ wc_store_list_audit (WcStore  *self,
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+/* Dismissed findings */
+
+void
+wc_dismissal_free (WcDismissal *dismissal)
+{
+  if (dismissal == NULL)
+    return;
+  g_free (dismissal->check_id);
+  g_free (dismissal->reason);
+  g_free (dismissal);
+}
+
+/**
+ * wc_store_add_dismissal:
+ * @draft_id: a stored draft
+ * @check_id: the check whose finding the user dismissed
+ * @attachment: the image it was about, or -1 for the text
+ * @reason: why, in the user's words
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+wc_store_add_dismissal (WcStore     *self,
+                        gint64       draft_id,
+                        const char  *check_id,
+                        int          attachment,
+                        const char  *reason,
+                        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (check_id != NULL && reason != NULL, FALSE);
+  if (!check_open (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "INSERT INTO draft_dismissals (draft_id, check_id, attachment, reason, at) "
+                        "VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT (draft_id, check_id, attachment) DO UPDATE SET reason = excluded.reason, "
+                        "at = excluded.at", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  sqlite3_bind_text (stmt, 2, check_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, attachment);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "add dismissal");
+  return TRUE;
+}
+
+/**
+ * wc_store_list_dismissals:
+ *
+ * Returns: (transfer full) (element-type WcDismissal): the findings dismissed
+ *   in the draft
+ */
+GPtrArray *
+wc_store_list_dismissals (WcStore  *self,
+                          gint64    draft_id,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_dismissal_free);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT check_id, attachment, reason, at FROM draft_dismissals "
+                        "WHERE draft_id = ? ORDER BY at", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WcDismissal *dismissal = g_new0 (WcDismissal, 1);
+
+      dismissal->check_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      dismissal->attachment = sqlite3_column_int (stmt, 1);
+      dismissal->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      dismissal->at = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (list, dismissal);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list dismissals");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
 }

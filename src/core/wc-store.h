@@ -27,7 +27,7 @@ GQuark wc_store_error_quark (void);
 
 /* The schema version this build writes. Earlier versions are migrated
  * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
-#define WC_STORE_SCHEMA_VERSION 3
+#define WC_STORE_SCHEMA_VERSION 4
 
 #define WC_TYPE_STORE (wc_store_get_type ())
 G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)
@@ -107,6 +107,26 @@ gboolean    wc_store_append_audit          (WcStore         *self,
                                             const WcAuditEntry *entry,
                                             GError         **error);
 GPtrArray  *wc_store_list_audit            (WcStore         *self,
+                                            GError         **error);
+
+/* A finding the user dismissed in a draft, with the reason. */
+typedef struct
+{
+  char   *check_id;
+  int     attachment;  /* -1 for the text */
+  char   *reason;
+  gint64  at;
+} WcDismissal;
+
+void        wc_dismissal_free              (WcDismissal     *dismissal);
+gboolean    wc_store_add_dismissal         (WcStore         *self,
+                                            gint64           draft_id,
+                                            const char      *check_id,
+                                            int              attachment,
+                                            const char      *reason,
+                                            GError         **error);
+GPtrArray  *wc_store_list_dismissals       (WcStore         *self,
+                                            gint64           draft_id,
                                             GError         **error);
 
 G_END_DECLS

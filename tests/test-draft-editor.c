@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+
+#include <gexiv2/gexiv2.h>
+#include <glib/gstdio.h>
+
+#include "wc-draft-editor.h"
+
+/* A 2×2 white JPEG without any metadata, and what gexiv2 adds to it. */
+static const char tiny_jpeg_base64[] =
+  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsO"
+  "CwkJDRENDg8QEBEQCgwSExIQEw8QEBD/wAALCAACAAIBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAA"
+  "AAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AVN//2Q==";
+
+static WcChecker *checker;
+
+typedef struct
+{
+  WcStore *store;
+  char    *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->path = g_build_filename (g_get_user_data_dir (), "whitecoat", "whitecoat.db", NULL);
+  fixture->store = wc_store_open (fixture->path, NULL);
+  g_assert_nonnull (fixture->store);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  g_free (fixture->path);
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+static void
+wait_until_idle (WcDraftEditor *editor)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (wc_draft_editor_get_busy (editor) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (wc_draft_editor_get_busy (editor));
+}
+
+static WcFinding *
+find (WcDraftEditor *editor,
+      const char    *id)
+{
+  GPtrArray *findings = wc_draft_editor_get_findings (editor);
+
+  for (guint i = 0; i < findings->len; i++)
+    if (g_str_equal (wc_finding_get_id (g_ptr_array_index (findings, i)), id))
+      return g_ptr_array_index (findings, i);
+  return NULL;
+}
+
+static void
+count_cb (gpointer instance,
+          gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static char *
+write_jpeg (const char *name)
+{
+  gsize length;
+  g_autofree guchar *jpeg = g_base64_decode (tiny_jpeg_base64, &length);
+  char *path = g_build_filename (g_get_user_cache_dir (), name, NULL);
+
+  g_mkdir_with_parents (g_get_user_cache_dir (), 0700);
+  g_assert_true (g_file_set_contents (path, (const char *) jpeg, length, NULL));
+  return path;
+}
+
+static void
+test_saves_within_the_delay (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autoptr(GPtrArray) drafts = NULL;
+
+  /* An untouched new draft is not stored. */
+  wait_ms (WC_DRAFT_EDITOR_SAVE_DELAY_MS + 100);
+  drafts = wc_store_list_drafts (fixture->store, WC_IDENTITY_PROFESSIONAL, NULL);
+  g_assert_cmpuint (drafts->len, ==, 0);
+  g_clear_pointer (&drafts, g_ptr_array_unref);
+
+  wc_draft_editor_set_text (editor, "Journal club on Thursday");
+  g_assert_true (wc_draft_editor_get_dirty (editor));
+  wait_ms (WC_DRAFT_EDITOR_SAVE_DELAY_MS + 100);
+  g_assert_false (wc_draft_editor_get_dirty (editor));
+
+  drafts = wc_store_list_drafts (fixture->store, WC_IDENTITY_PROFESSIONAL, NULL);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpstr (wc_draft_get_text (drafts->pdata[0]), ==, "Journal club on Thursday");
+}
+
+static void
+test_typing_keeps_saving (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(WcDraft) stored = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Continuous typing for longer than the delay: saves happen during it,
+   * not only after it. */
+  while (g_get_monotonic_time () - start < 3 * WC_DRAFT_EDITOR_SAVE_DELAY_MS * 1000)
+    {
+      g_string_append_c (text, 'a');
+      wc_draft_editor_set_text (editor, text->str);
+      wait_ms (20);
+    }
+  g_assert_cmpint (wc_draft_get_id (draft), >, 0);
+  stored = wc_store_load_draft (fixture->store, wc_draft_get_id (draft), NULL);
+  g_assert_cmpuint (strlen (wc_draft_get_text (stored)), >, 0);
+  g_assert_cmpuint (strlen (wc_draft_get_text (stored)), >=, text->len - (WC_DRAFT_EDITOR_SAVE_DELAY_MS / 20) - 5);
+}
+
+static void
+test_checks_once_per_burst (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  const char *text = "Patient born 12-03-1957";
+  guint runs = 0;
+
+  g_signal_connect (editor, "findings-changed", G_CALLBACK (count_cb), &runs);
+  for (gsize i = 1; i <= strlen (text); i++)
+    {
+      g_autofree char *prefix = g_strndup (text, i);
+      wc_draft_editor_set_text (editor, prefix);
+    }
+  g_assert_cmpuint (runs, ==, 0);
+  wait_ms (WC_DRAFT_EDITOR_CHECK_DELAY_MS + 100);
+  g_assert_cmpuint (runs, ==, 1);
+  g_assert_nonnull (find (editor, "phi.date-of-birth"));
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+}
+
+static void
+test_clinical_image_needs_consent (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autofree char *jpeg = write_jpeg ("xray.jpg");
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wc_draft_editor_set_text (editor, "Interesting fracture pattern");
+  g_assert_true (wc_draft_editor_add_image (editor, jpeg, &error));
+  /* Not inspected yet: not publishable. */
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+  wait_until_idle (editor);
+  g_assert_nonnull (find (editor, "limit.alt-text"));
+  g_assert_true (wc_draft_editor_get_can_publish (editor));
+
+  g_assert_true (wc_draft_editor_set_image_alt_text (editor, 0, "X-ray of a wrist", NULL));
+  g_assert_true (wc_draft_editor_set_image_clinical (editor, 0, TRUE, NULL));
+  g_assert_nonnull (find (editor, "image.consent"));
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+
+  g_assert_true (wc_draft_editor_record_consent (editor, 0, &error));
+  g_assert_no_error (error);
+  g_assert_null (find (editor, "image.consent"));
+  g_assert_true (wc_draft_editor_get_can_publish (editor));
+
+  audit = wc_store_list_audit (fixture->store, NULL);
+  g_assert_cmpuint (audit->len, ==, 1);
+  g_assert_cmpstr (((WcAuditEntry *) audit->pdata[0])->kind, ==, "consent");
+
+  /* Someone else's clinical image: where did it come from? */
+  g_assert_true (wc_draft_editor_record_source (editor, 0, "", NULL));
+  g_assert_nonnull (find (editor, "image.source"));
+  g_assert_true (wc_draft_editor_record_source (editor, 0, "Radiology teaching file, St. Elisabeth", NULL));
+  g_assert_null (find (editor, "image.source"));
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_strip_image (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autofree char *jpeg = write_jpeg ("beach.jpg");
+  g_autoptr(GExiv2Metadata) metadata = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *images_dir = g_build_filename (g_get_user_data_dir (), "whitecoat", "images", NULL);
+  WcAttachment *attachment;
+  GStatBuf st;
+
+  /* Put a GPS position into the picture with the library we read with. */
+  wc_image_init_gexiv2 ();
+  metadata = gexiv2_metadata_new ();
+  g_assert_true (gexiv2_metadata_open_path (metadata, jpeg, NULL));
+  g_assert_true (gexiv2_metadata_try_set_gps_info (metadata, 4.89, 52.37, 2.0, NULL));
+  g_assert_true (gexiv2_metadata_save_file (metadata, jpeg, NULL));
+
+  g_assert_true (wc_draft_editor_add_image (editor, jpeg, NULL));
+  wc_draft_editor_set_image_alt_text (editor, 0, "The beach", NULL);
+  wait_until_idle (editor);
+  g_assert_nonnull (find (editor, "image.gps"));
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+
+  wc_draft_editor_strip_image_async (editor, 0, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wc_draft_editor_strip_image_finish (editor, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_null (find (editor, "image.gps"));
+  g_assert_true (wc_draft_editor_get_can_publish (editor));
+
+  /* The draft uses a private copy; the original is untouched. */
+  attachment = g_ptr_array_index (wc_draft_get_attachments (draft), 0);
+  g_assert_true (g_str_has_prefix (attachment->path, images_dir));
+  g_assert_cmpint (g_stat (attachment->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_object (&metadata);
+  metadata = gexiv2_metadata_new ();
+  g_assert_true (gexiv2_metadata_open_path (metadata, jpeg, NULL));
+  g_assert_true (gexiv2_metadata_try_has_tag (metadata, "Exif.GPSInfo.GPSLatitude", NULL));
+}
+
+static void
+test_dismiss_needs_a_reason (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autoptr(WcDraftEditor) reopened = NULL;
+  g_autoptr(WcDraft) loaded = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  WcFinding *finding;
+
+  wc_draft_editor_set_text (editor, "Happy birthday to me, born 12-03-1957!");
+  wc_draft_editor_check_now (editor);
+  finding = find (editor, "phi.date-of-birth");
+  g_assert_nonnull (finding);
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+
+  g_assert_false (wc_draft_editor_dismiss (editor, finding, "   ", &error));
+  g_assert_error (error, WC_DRAFT_EDITOR_ERROR, WC_DRAFT_EDITOR_ERROR_NO_REASON);
+  g_clear_error (&error);
+  g_assert_nonnull (find (editor, "phi.date-of-birth"));
+
+  g_assert_true (wc_draft_editor_dismiss (editor, finding, "It is my own birthday", &error));
+  g_assert_no_error (error);
+  g_assert_null (find (editor, "phi.date-of-birth"));
+  g_assert_true (wc_draft_editor_get_can_publish (editor));
+
+  audit = wc_store_list_audit (fixture->store, NULL);
+  g_assert_cmpuint (audit->len, ==, 1);
+  g_assert_cmpstr (((WcAuditEntry *) audit->pdata[0])->kind, ==, "override");
+  g_assert_cmpstr (((WcAuditEntry *) audit->pdata[0])->reason, ==, "It is my own birthday");
+  /* The log names the check, never the draft's words. */
+  g_assert_null (strstr (((WcAuditEntry *) audit->pdata[0])->summary, "1957"));
+
+  /* The dismissal stays with the draft. */
+  loaded = wc_store_load_draft (fixture->store, wc_draft_get_id (draft), NULL);
+  reopened = wc_draft_editor_new (fixture->store, checker, loaded);
+  g_assert_null (find (reopened, "phi.date-of-birth"));
+  g_assert_true (wc_draft_editor_get_can_publish (reopened));
+}
+
+static void
+test_move_to_other_identity (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(WcAccount) facebook = wc_account_new (WC_IDENTITY_PERSONAL, "facebook");
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(WcDraftEditor) editor = NULL;
+  g_autoptr(GPtrArray) personal = NULL;
+  g_autoptr(GPtrArray) professional = NULL;
+
+  wc_account_set_handle (facebook, "anna.jansen.75");
+  g_assert_true (wc_store_add_account (fixture->store, facebook, NULL));
+
+  editor = wc_draft_editor_new (fixture->store, checker, draft);
+  wc_draft_editor_set_text (editor, "Nachtdienst gehad, mijn patiënt was zo dankbaar.");
+  wc_draft_editor_set_target (editor, wc_account_get_id (facebook), "friends");
+  wc_draft_editor_check_now (editor);
+  g_assert_nonnull (find (editor, "identity.clinical-in-personal"));
+
+  g_assert_true (wc_draft_editor_move_to_identity (editor, WC_IDENTITY_PROFESSIONAL, NULL));
+  g_assert_null (find (editor, "identity.clinical-in-personal"));
+  g_assert_cmpuint (wc_draft_get_targets (draft)->len, ==, 0);
+
+  personal = wc_store_list_drafts (fixture->store, WC_IDENTITY_PERSONAL, NULL);
+  professional = wc_store_list_drafts (fixture->store, WC_IDENTITY_PROFESSIONAL, NULL);
+  g_assert_cmpuint (personal->len, ==, 0);
+  g_assert_cmpuint (professional->len, ==, 1);
+}
+
+static void
+test_targets_set_limits (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(WcAccount) bluesky = wc_account_new (WC_IDENTITY_PROFESSIONAL, "bluesky");
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = NULL;
+  g_autofree char *long_text = g_strnfill (350, 'a');
+
+  wc_account_set_handle (bluesky, "dr-jansen.bsky.social");
+  g_assert_true (wc_store_add_account (fixture->store, bluesky, NULL));
+
+  editor = wc_draft_editor_new (fixture->store, checker, draft);
+  wc_draft_editor_set_text (editor, long_text);
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "limit.length"));
+
+  wc_draft_editor_set_target (editor, wc_account_get_id (bluesky), "public");
+  wc_draft_editor_check_now (editor);
+  g_assert_nonnull (find (editor, "limit.length"));
+}
+
+static void
+test_dispose_saves (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  WcDraftEditor *editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autoptr(GPtrArray) drafts = NULL;
+
+  wc_draft_editor_set_text (editor, "Closed before the save delay");
+  g_object_unref (editor);
+
+  drafts = wc_store_list_drafts (fixture->store, WC_IDENTITY_PROFESSIONAL, NULL);
+  g_assert_cmpuint (drafts->len, ==, 1);
+  g_assert_cmpstr (wc_draft_get_text (drafts->pdata[0]), ==, "Closed before the save delay");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  checker = wc_checker_new (&error);
+  g_assert_no_error (error);
+
+#define ADD(name, func) g_test_add ("/draft-editor/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("saves-within-the-delay", test_saves_within_the_delay);
+  ADD ("typing-keeps-saving", test_typing_keeps_saving);
+  ADD ("checks-once-per-burst", test_checks_once_per_burst);
+  ADD ("clinical-image-needs-consent", test_clinical_image_needs_consent);
+  ADD ("strip-image", test_strip_image);
+  ADD ("dismiss-needs-a-reason", test_dismiss_needs_a_reason);
+  ADD ("move-to-other-identity", test_move_to_other_identity);
+  ADD ("targets-set-limits", test_targets_set_limits);
+  ADD ("dispose-saves", test_dispose_saves);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&checker);
+  return status;
+}
