@@ -8,6 +8,7 @@
 #include "wc-account-dialog.h"
 #include "wc-accounts-view.h"
 #include "wc-application.h"
+#include "wc-test-ui.h"
 #include "wc-window.h"
 
 typedef struct
@@ -17,27 +18,6 @@ typedef struct
   WcAccountsView *view;
   WcStore        *store;
 } Fixture;
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* The memory settings backend lives as long as the process: start every
- * test from the defaults. */
-static void
-reset_settings (GSettings *settings)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
 
 /* See test-ui-window.c: registered, never run, an id of its own. */
 static void
@@ -55,7 +35,7 @@ fixture_set_up (Fixture       *fixture,
                                NULL);
   g_application_register (G_APPLICATION (fixture->app), NULL, &error);
   g_assert_no_error (error);
-  reset_settings (wc_application_get_settings (fixture->app));
+  wc_test_ui_reset_settings (wc_application_get_settings (fixture->app));
 
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
@@ -64,7 +44,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = wc_window_new (fixture->app);
   fixture->view = WC_ACCOUNTS_VIEW (wc_window_get_accounts_view (fixture->window));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  iterate ();
+  wc_test_ui_iterate ();
 }
 
 static void
@@ -76,7 +56,7 @@ fixture_tear_down (Fixture       *fixture,
   for (GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_clear_object (&fixture->app);
 }
@@ -116,20 +96,6 @@ on_saved (WcAccountDialog *dialog,
   g_set_object (out, account);
 }
 
-static gpointer
-find_toplevel (GType type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  gpointer found = NULL;
-
-  for (GList *l = toplevels; l != NULL && found == NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
-}
-
 static void
 test_add_account (Fixture       *fixture,
                   gconstpointer  data)
@@ -142,7 +108,7 @@ test_add_account (Fixture       *fixture,
 
   /* The view's "Add Account" opens the dialog for the active identity. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->view), "accounts.add", NULL);
-  dialog = find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
+  dialog = wc_test_ui_find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpint (wc_account_dialog_get_identity (dialog), ==, WC_IDENTITY_PROFESSIONAL);
   g_assert_false (wc_account_dialog_is_editing (dialog));
@@ -162,7 +128,7 @@ test_add_account (Fixture       *fixture,
                               "https://med-mastodon.example/@dr_jansen");
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_assert_null (dialog);
   g_assert_nonnull (saved);
@@ -193,7 +159,7 @@ test_cross_link_refused (Fixture       *fixture,
   wc_account_dialog_set_network (dialog, "bluesky");
   wc_account_dialog_set_field (dialog, WC_ACCOUNT_ERROR_HANDLE, "dr-jansen.bsky.social");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_cmpuint (count_accounts (fixture, WC_IDENTITY_PROFESSIONAL), ==, 1);
 
   /* What the store says about the same account in the other identity. */
@@ -205,7 +171,7 @@ test_cross_link_refused (Fixture       *fixture,
   /* The same account, typed differently, in the personal identity. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.switch-identity", NULL);
   gtk_widget_activate_action (GTK_WIDGET (fixture->view), "accounts.add", NULL);
-  dialog = find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
+  dialog = wc_test_ui_find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpint (wc_account_dialog_get_identity (dialog), ==, WC_IDENTITY_PERSONAL);
   ref = g_object_ref (GTK_WIDGET (dialog));
@@ -213,7 +179,7 @@ test_cross_link_refused (Fixture       *fixture,
   wc_account_dialog_set_network (dialog, "bluesky");
   wc_account_dialog_set_field (dialog, WC_ACCOUNT_ERROR_HANDLE, " Dr-Jansen.bsky.social ");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  iterate ();
+  wc_test_ui_iterate ();
 
   /* Refused, said at the handle in the store's words, nothing stored. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
@@ -230,7 +196,7 @@ test_cross_link_refused (Fixture       *fixture,
   g_assert_null (wc_account_dialog_get_error (dialog, WC_ACCOUNT_ERROR_HANDLE));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_finalize_object (g_steal_pointer (&ref));
 }
 
@@ -291,7 +257,7 @@ test_bad_input (Fixture       *fixture,
     wc_account_dialog_set_field (dialog, WC_ACCOUNT_ERROR_CUSTOM_NAME, input->custom_name);
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  iterate ();
+  wc_test_ui_iterate ();
 
   /* The dialog stays, the message is at the field, and only there. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
@@ -317,7 +283,7 @@ test_bad_input (Fixture       *fixture,
   g_assert_cmpuint (wc_accounts_view_get_n_accounts (fixture->view), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_finalize_object (g_steal_pointer (&ref));
 }
 
@@ -402,7 +368,7 @@ test_edit_account (Fixture       *fixture,
   g_assert_cmpint (id, ==, wc_account_get_id (account));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->view), "accounts.edit", "x", id);
-  dialog = find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
+  dialog = wc_test_ui_find_toplevel (WC_TYPE_ACCOUNT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (wc_account_dialog_is_editing (dialog));
   g_assert_cmpstr (wc_account_dialog_get_network (dialog), ==, "mastodon");
@@ -411,7 +377,7 @@ test_edit_account (Fixture       *fixture,
 
   wc_account_dialog_set_field (dialog, WC_ACCOUNT_ERROR_DISPLAY_NAME, "Dr. Jansen");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
-  iterate ();
+  wc_test_ui_iterate ();
 
   stored = wc_store_get_account (fixture->store, id, &error);
   g_assert_no_error (error);
@@ -439,56 +405,30 @@ test_remove_account (Fixture       *fixture,
 
   /* Cancel keeps it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->view), "accounts.remove", "x", id);
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (confirm);
   adw_message_dialog_response (confirm, "cancel");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_cmpuint (count_accounts (fixture, WC_IDENTITY_PROFESSIONAL), ==, 1);
 
   /* Remove removes it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->view), "accounts.remove", "x", id);
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (confirm);
   adw_message_dialog_response (confirm, "remove");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_cmpuint (count_accounts (fixture, WC_IDENTITY_PROFESSIONAL), ==, 0);
   g_assert_cmpuint (wc_accounts_view_get_n_accounts (fixture->view), ==, 0);
   g_assert_true (wc_accounts_view_is_empty_state (fixture->view));
-}
-
-/* G_TEST_OPTION_ISOLATE_DIRS also points XDG_DATA_DIRS to /dev/null. Read
- * what GTK needs from the system data directories before g_test_init():
- * the MIME database (GdkPixbuf needs it to recognise SVG icons) and the
- * icon theme. Both are read once and kept. */
-static void
-load_system_data (void)
-{
-  g_autofree char *type = g_content_type_guess ("icon.svg", NULL, 0, NULL);
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                     "avatar-default-symbolic", NULL, 16, 1,
-                                     GTK_TEXT_DIR_NONE, 0);
-  g_assert_nonnull (type);
-  g_assert_nonnull (icon);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  /* What gtk_test_init() does, but with G_TEST_OPTION_ISOLATE_DIRS (which
-   * gtk_test_init() ignores): the database goes under a temporary
-   * XDG_DATA_HOME, fresh for every test. GTK is set up first, see
-   * load_system_data(). */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  gtk_init ();
-  adw_init ();
-  load_system_data ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  wc_test_ui_init (&argc, &argv);
 
 #define ADD(path, func, data) \
   g_test_add ("/ui/accounts/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)

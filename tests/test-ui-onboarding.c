@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "wc-application.h"
+#include "wc-test-ui.h"
 #include "wc-identity-editor.h"
 #include "wc-onboarding.h"
 
@@ -18,13 +19,6 @@ typedef struct
 } Fixture;
 
 static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
 on_identity_changed (WcApplication  *app,
                      WcIdentityKind  kind,
                      Fixture        *fixture)
@@ -32,49 +26,11 @@ on_identity_changed (WcApplication  *app,
   fixture->n_identity_changed++;
 }
 
-/* The memory settings backend lives as long as the process: start every
- * test from the defaults. */
-static void
-reset_settings (GSettings *settings)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-/* Registered, never run. A registered GtkApplication stays exported on the
- * session bus until it shuts down, so every test uses an id of its own
- * (with the real resource base path), non-unique. The store lives under
- * the isolated XDG_DATA_HOME of the test. */
-static WcApplication *
-create_app (void)
-{
-  static guint n_apps;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
-  WcApplication *app;
-
-  app = g_object_new (WC_TYPE_APPLICATION,
-                      "application-id", id,
-                      "resource-base-path", "/io/github/whitecoat/Whitecoat",
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  reset_settings (wc_application_get_settings (app));
-
-  return app;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->app = create_app ();
+  fixture->app = wc_test_ui_create_app ();
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
   g_signal_connect (fixture->app, "identity-changed",
@@ -83,7 +39,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->onboarding = wc_onboarding_new (fixture->app, NULL);
   g_object_add_weak_pointer (G_OBJECT (fixture->onboarding), (gpointer *) &fixture->onboarding);
   gtk_window_present (fixture->onboarding);
-  iterate ();
+  wc_test_ui_iterate ();
 }
 
 static void
@@ -95,7 +51,7 @@ fixture_tear_down (Fixture       *fixture,
   for (GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_assert_null (fixture->onboarding);
   g_signal_handlers_disconnect_by_data (fixture->app, fixture);
@@ -114,7 +70,7 @@ activate (Fixture    *fixture,
           const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->onboarding), action, NULL));
-  iterate ();
+  wc_test_ui_iterate ();
 }
 
 static gboolean
@@ -131,29 +87,6 @@ static gboolean
 get_onboarding_done (Fixture *fixture)
 {
   return g_settings_get_boolean (wc_application_get_settings (fixture->app), "onboarding-done");
-}
-
-/* Measures what is inside the window: the client-side decorations (shadow,
- * border) depend on the window manager, not on us. */
-static void
-assert_fits_width (GtkWidget *window,
-                   int        width)
-{
-  GtkWidget *parts[] = {
-    gtk_window_get_child (GTK_WINDOW (window)),
-    gtk_window_get_titlebar (GTK_WINDOW (window)),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      int minimum = 0;
-
-      if (parts[i] == NULL)
-        continue;
-
-      gtk_widget_measure (parts[i], GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
-      g_assert_cmpint (minimum, <=, width);
-    }
 }
 
 static void
@@ -221,7 +154,7 @@ test_narrow (Fixture       *fixture,
 
   for (guint i = 0; i < wc_onboarding_get_n_pages (WC_ONBOARDING (fixture->onboarding)); i++)
     {
-      assert_fits_width (GTK_WIDGET (fixture->onboarding), 360);
+      wc_test_ui_assert_fits_width (GTK_WIDGET (fixture->onboarding), 360);
       activate (fixture, "onboarding.next");
     }
 }
@@ -356,7 +289,7 @@ test_close_counts_as_skip (Fixture       *fixture,
                            gconstpointer  data)
 {
   gtk_window_close (fixture->onboarding);
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_null (fixture->onboarding);
   g_assert_true (get_onboarding_done (fixture));
 }
@@ -468,33 +401,11 @@ test_bad_color_refused (void)
   g_assert_finalize_object (editor);
 }
 
-/* G_TEST_OPTION_ISOLATE_DIRS also points XDG_DATA_DIRS to /dev/null. Read
- * what GTK needs from the system data directories before g_test_init(). */
-static void
-load_system_data (void)
-{
-  g_autofree char *type = g_content_type_guess ("icon.svg", NULL, 0, NULL);
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                     "avatar-default-symbolic", NULL, 16, 1,
-                                     GTK_TEXT_DIR_NONE, 0);
-  g_assert_nonnull (type);
-  g_assert_nonnull (icon);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* What gtk_test_init() does, but with G_TEST_OPTION_ISOLATE_DIRS, which
-   * gtk_test_init() ignores. */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  gtk_init ();
-  adw_init ();
-  load_system_data ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  wc_test_ui_init (&argc, &argv);
 
 #define ADD(path, func, data) \
   g_test_add ("/ui/onboarding/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)

@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "wc-application.h"
+#include "wc-test-ui.h"
 #include "wc-identity-editor.h"
 #include "wc-keyring.h"
 #include "wc-preferences-window.h"
@@ -19,13 +20,6 @@ typedef struct
   guint                n_identity_changed;
   guint                n_data_deleted;
 } Fixture;
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 on_identity_changed (WcApplication  *app,
@@ -42,49 +36,11 @@ on_data_deleted (WcPreferencesWindow *prefs,
   fixture->n_data_deleted++;
 }
 
-/* The memory settings backend lives as long as the process: start every
- * test from the defaults. */
-static void
-reset_settings (GSettings *settings)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-/* Registered, never run. A registered GtkApplication stays exported on the
- * session bus until it shuts down, so every test uses an id of its own
- * (with the real resource base path), non-unique. The store lives under
- * the isolated XDG_DATA_HOME of the test. */
-static WcApplication *
-create_app (void)
-{
-  static guint n_apps;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
-  WcApplication *app;
-
-  app = g_object_new (WC_TYPE_APPLICATION,
-                      "application-id", id,
-                      "resource-base-path", "/io/github/whitecoat/Whitecoat",
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  reset_settings (wc_application_get_settings (app));
-
-  return app;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->app = create_app ();
+  fixture->app = wc_test_ui_create_app ();
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
   fixture->settings = wc_application_get_settings (fixture->app);
@@ -95,7 +51,7 @@ fixture_set_up (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (fixture->prefs), (gpointer *) &fixture->prefs);
   g_signal_connect (fixture->prefs, "data-deleted", G_CALLBACK (on_data_deleted), fixture);
   gtk_window_present (GTK_WINDOW (fixture->prefs));
-  iterate ();
+  wc_test_ui_iterate ();
 }
 
 static void
@@ -107,7 +63,7 @@ fixture_tear_down (Fixture       *fixture,
   for (GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_assert_null (fixture->prefs);
   g_signal_handlers_disconnect_by_data (fixture->app, fixture);
@@ -126,20 +82,6 @@ get_child (Fixture    *fixture,
   return child;
 }
 
-static gpointer
-find_toplevel (GType type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  gpointer found = NULL;
-
-  for (GList *l = toplevels; l != NULL && found == NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
-}
-
 static gboolean
 has_marker (WcIdentity   *identity,
             WcMarkerKind  kind,
@@ -156,30 +98,7 @@ activate (Fixture    *fixture,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->prefs), action, parameter));
-  iterate ();
-}
-
-/* Measures what is inside the window: the client-side decorations (shadow,
- * border) depend on the window manager, not on us. */
-static void
-assert_fits_width (GtkWidget *window,
-                   int        width)
-{
-  GtkWidget *parts[] = {
-    gtk_window_get_child (GTK_WINDOW (window)),
-    gtk_window_get_titlebar (GTK_WINDOW (window)),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      int minimum = 0;
-
-      if (parts[i] == NULL)
-        continue;
-
-      gtk_widget_measure (parts[i], GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
-      g_assert_cmpint (minimum, <=, width);
-    }
+  wc_test_ui_iterate ();
 }
 
 /* Every page and the identity subpages fit a phone. */
@@ -193,15 +112,15 @@ test_narrow (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (fixture->prefs), pages[i]);
-      iterate ();
-      assert_fits_width (GTK_WIDGET (fixture->prefs), 360);
+      wc_test_ui_iterate ();
+      wc_test_ui_assert_fits_width (GTK_WIDGET (fixture->prefs), 360);
     }
 
   activate (fixture, "prefs.edit-identity", g_variant_new_string ("personal"));
   wc_identity_editor_set_name (editor, "Anna-Katharina van der Jansen-Oosterhuis, called Annie");
   g_assert_true (wc_identity_editor_add_marker (editor, WC_MARKER_DOMAIN,
                                                 "anna-katharina-bakes-sourdough-bread.example.org"));
-  assert_fits_width (GTK_WIDGET (fixture->prefs), 360);
+  wc_test_ui_assert_fits_width (GTK_WIDGET (fixture->prefs), 360);
 }
 
 static void
@@ -310,7 +229,7 @@ test_identity_saved_on_back (Fixture       *fixture,
   activate (fixture, "prefs.close-identity", NULL);
   g_assert_false (wc_identity_editor_get_modified (editor));
   g_assert_cmpuint (fixture->n_identity_changed, ==, 1);
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   stored = wc_store_load_identity (fixture->store, WC_IDENTITY_PROFESSIONAL, &error);
   g_assert_no_error (error);
@@ -331,7 +250,7 @@ test_identity_saved_on_close (Fixture       *fixture,
   g_assert_true (wc_identity_editor_add_marker (editor, WC_MARKER_NICKNAME, "annie"));
 
   gtk_window_close (GTK_WINDOW (fixture->prefs));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_null (fixture->prefs);
 
   stored = wc_application_dup_identity (fixture->app, WC_IDENTITY_PERSONAL);
@@ -361,11 +280,11 @@ test_bad_marker_not_saved (Fixture       *fixture,
 
   /* Back cannot save either: it asks, and Discard drops the edits. */
   activate (fixture, "prefs.close-identity", NULL);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_assert_false (wc_identity_editor_get_modified (editor));
   g_assert_cmpuint (fixture->n_identity_changed, ==, 0);
@@ -435,12 +354,12 @@ test_delete_all (Fixture       *fixture,
 
   /* Cancel keeps everything. */
   activate (fixture, "prefs.delete-all", NULL);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->prefs));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_cmpuint (fixture->n_data_deleted, ==, 0);
   identity = wc_store_load_identity (fixture->store, WC_IDENTITY_PROFESSIONAL, &error);
   g_assert_no_error (error);
@@ -449,7 +368,7 @@ test_delete_all (Fixture       *fixture,
 
   /* Confirmed: the database goes, a fresh one comes. */
   activate (fixture, "prefs.delete-all", NULL);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -499,33 +418,11 @@ test_delete_all (Fixture       *fixture,
   g_assert_null (secret);
 }
 
-/* G_TEST_OPTION_ISOLATE_DIRS also points XDG_DATA_DIRS to /dev/null. Read
- * what GTK needs from the system data directories before g_test_init(). */
-static void
-load_system_data (void)
-{
-  g_autofree char *type = g_content_type_guess ("icon.svg", NULL, 0, NULL);
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                     "avatar-default-symbolic", NULL, 16, 1,
-                                     GTK_TEXT_DIR_NONE, 0);
-  g_assert_nonnull (type);
-  g_assert_nonnull (icon);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* What gtk_test_init() does, but with G_TEST_OPTION_ISOLATE_DIRS, which
-   * gtk_test_init() ignores. */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  gtk_init ();
-  adw_init ();
-  load_system_data ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  wc_test_ui_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/ui/preferences/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -8,54 +8,9 @@
 #include "wc-account-dialog.h"
 #include "wc-accounts-view.h"
 #include "wc-application.h"
+#include "wc-test-ui.h"
 #include "wc-preferences-window.h"
 #include "wc-window.h"
-
-/* The memory settings backend lives as long as the process: start every
- * test from the defaults. */
-static void
-reset_settings (GSettings *settings)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-/* The application is registered but never run: the tests build the windows
- * themselves and drive them through their actions. A registered
- * GtkApplication stays exported on the session bus until it shuts down, so
- * every test uses an id of its own (with the real resource base path), and
- * is non-unique so that tests running side by side do not find each other. */
-static WcApplication *
-create_app (void)
-{
-  static guint n_apps;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
-  WcApplication *app;
-
-  app = g_object_new (WC_TYPE_APPLICATION,
-                      "application-id", id,
-                      "resource-base-path", "/io/github/whitecoat/Whitecoat",
-                      "flags", G_APPLICATION_NON_UNIQUE,
-                      NULL);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  reset_settings (wc_application_get_settings (app));
-
-  return app;
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 destroy_window (gpointer window)
@@ -63,14 +18,14 @@ destroy_window (gpointer window)
   g_autoptr(GtkWidget) ref = g_object_ref (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
   g_assert_finalize_object (g_steal_pointer (&ref));
 }
 
 static void
 test_templates_build (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   WcWindow *window;
   GtkWidget *view;
   WcAccountDialog *dialog;
@@ -79,7 +34,7 @@ test_templates_build (void)
   g_assert_true (WC_IS_WINDOW (window));
   g_assert_true (WC_IS_ACCOUNTS_VIEW (wc_window_get_accounts_view (window)));
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
 
   view = g_object_ref_sink (wc_accounts_view_new ());
   g_assert_true (WC_IS_ACCOUNTS_VIEW (view));
@@ -88,7 +43,7 @@ test_templates_build (void)
   dialog = wc_account_dialog_new (app, GTK_WINDOW (window), WC_IDENTITY_PERSONAL, NULL);
   g_assert_true (WC_IS_ACCOUNT_DIALOG (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
-  iterate ();
+  wc_test_ui_iterate ();
   destroy_window (dialog);
 
   destroy_window (window);
@@ -117,7 +72,7 @@ assert_shows_identity (WcApplication  *app,
 static void
 test_switch_identity (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   g_autofree char *professional_name = NULL;
   g_autofree char *personal_name = NULL;
   g_autoptr(GVariant) state = NULL;
@@ -125,7 +80,7 @@ test_switch_identity (void)
 
   window = wc_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
 
   /* Professional by default, with its blue. */
   assert_shows_identity (app, window, WC_IDENTITY_PROFESSIONAL);
@@ -162,7 +117,7 @@ test_switch_identity (void)
 static void
 test_identity_colors (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   g_autoptr(WcIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
   WcStore *store;
@@ -197,7 +152,7 @@ static void
 test_views (void)
 {
   static const char * const names[] = { "compose", "scheduled", "requests", "privacy", "accounts" };
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   WcWindow *window;
   AdwViewStack *stack;
 
@@ -231,7 +186,7 @@ test_accels (void)
     { "app.preferences", "<Control>comma" },
     { "win.switch-identity", "<Shift><Control>i" },
   };
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
@@ -275,17 +230,17 @@ destroy_toplevels (void)
   for (GList *l = toplevels; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  iterate ();
+  wc_test_ui_iterate ();
 }
 
 static void
 test_app_actions (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   WcWindow *window = wc_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_cmpuint (count_toplevels (ADW_TYPE_ABOUT_WINDOW), ==, 1);
@@ -299,19 +254,9 @@ test_app_actions (void)
 }
 
 static void
-assert_fits_width (GtkWidget *widget,
-                   int        width)
-{
-  int minimum = 0;
-
-  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
-  g_assert_cmpint (minimum, <=, width);
-}
-
-static void
 test_narrow (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   g_autoptr(WcIdentity) identity = NULL;
   g_autoptr(WcAccount) account = NULL;
   g_autoptr(GError) error = NULL;
@@ -344,7 +289,7 @@ test_narrow (void)
    * title, bottom view switcher) is what gets measured. */
   for (int i = 0; i < 10; i++)
     {
-      iterate ();
+      wc_test_ui_iterate ();
       g_usleep (10000);
     }
 
@@ -355,14 +300,14 @@ test_narrow (void)
       g_autofree char *action = g_strdup_printf ("win.view-%d", i);
 
       gtk_widget_activate_action (GTK_WIDGET (window), action, NULL);
-      assert_fits_width (GTK_WIDGET (window), 360);
+      wc_test_ui_assert_fits_width (GTK_WIDGET (window), 360);
     }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-identity", NULL);
-  assert_fits_width (GTK_WIDGET (window), 360);
+  wc_test_ui_assert_fits_width (GTK_WIDGET (window), 360);
 
   dialog = wc_account_dialog_new (app, GTK_WINDOW (window), WC_IDENTITY_PROFESSIONAL, account);
   gtk_window_present (GTK_WINDOW (dialog));
-  assert_fits_width (GTK_WIDGET (dialog), 360);
+  wc_test_ui_assert_fits_width (GTK_WIDGET (dialog), 360);
   destroy_window (dialog);
 
   destroy_window (window);
@@ -371,7 +316,7 @@ test_narrow (void)
 static void
 test_window_size (void)
 {
-  g_autoptr(WcApplication) app = create_app ();
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
   GSettings *settings = wc_application_get_settings (app);
   WcWindow *window;
   int width, height;
@@ -385,48 +330,22 @@ test_window_size (void)
   g_assert_cmpint (height, ==, 500);
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 480);
-  iterate ();
+  wc_test_ui_iterate ();
   gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  wc_test_ui_iterate ();
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 640);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 480);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
-/* G_TEST_OPTION_ISOLATE_DIRS also points XDG_DATA_DIRS to /dev/null. Read
- * what GTK needs from the system data directories before g_test_init():
- * the MIME database (GdkPixbuf needs it to recognise SVG icons) and the
- * icon theme. Both are read once and kept. */
-static void
-load_system_data (void)
-{
-  g_autofree char *type = g_content_type_guess ("icon.svg", NULL, 0, NULL);
-  g_autoptr(GtkIconPaintable) icon = NULL;
-
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                     "avatar-default-symbolic", NULL, 16, 1,
-                                     GTK_TEXT_DIR_NONE, 0);
-  g_assert_nonnull (type);
-  g_assert_nonnull (icon);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* What gtk_test_init() does, but with G_TEST_OPTION_ISOLATE_DIRS (which
-   * gtk_test_init() ignores): the database goes under a temporary
-   * XDG_DATA_HOME, fresh for every test. GTK is set up first, see
-   * load_system_data(). */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  gtk_init ();
-  adw_init ();
-  load_system_data ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  wc_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/window/templates-build", test_templates_build);
   g_test_add_func ("/ui/window/switch-identity", test_switch_identity);
