@@ -487,7 +487,9 @@ wc_account_validate (WcAccount  *self,
       if (g_utf8_strlen (self->custom_name, -1) > WC_ACCOUNT_MAX_DISPLAY_NAME)
         {
           g_set_error (error, WC_ACCOUNT_ERROR, WC_ACCOUNT_ERROR_CUSTOM_NAME,
-                       _("The site’s name can be at most %d characters long."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The site’s name can be at most %d character long.",
+                                    "The site’s name can be at most %d characters long.", WC_ACCOUNT_MAX_DISPLAY_NAME),
                        WC_ACCOUNT_MAX_DISPLAY_NAME);
           return FALSE;
         }
@@ -529,7 +531,9 @@ wc_account_validate (WcAccount  *self,
       if (g_utf8_strlen (self->display_name, -1) > WC_ACCOUNT_MAX_DISPLAY_NAME)
         {
           g_set_error (error, WC_ACCOUNT_ERROR, WC_ACCOUNT_ERROR_DISPLAY_NAME,
-                       _("The display name can be at most %d characters long."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The display name can be at most %d character long.",
+                                    "The display name can be at most %d characters long.", WC_ACCOUNT_MAX_DISPLAY_NAME),
                        WC_ACCOUNT_MAX_DISPLAY_NAME);
           return FALSE;
         }

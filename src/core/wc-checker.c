@@ -544,8 +544,8 @@ check_limits (WcChecker            *self,
         }
       if (bytes > WC_BLUESKY_MAX_BYTES)
         {
-          g_autofree char *detail = g_strdup_printf (_("%s: %" G_GSIZE_FORMAT " bytes of %u."),
-                                                     wc_network_info_get_name (info), bytes,
+          g_autofree char *detail = g_strdup_printf (_("%s: %lu bytes of %u."),
+                                                     wc_network_info_get_name (info), (gulong) bytes,
                                                      (guint) WC_BLUESKY_MAX_BYTES);
           WcFinding *finding = wc_checker_make_finding (self, "limit.bytes", FALSE, detail);
 
@@ -684,8 +684,11 @@ dup_item_names (const WcImageReport *report,
     {
       const WcImageItem *item = wc_image_report_get_item (report, i);
 
+      /* DICOM keywords are the standard's own words; the others are
+       * marked N_() where the inspector names them. */
       if (item->kind == kind)
-        g_ptr_array_add (names, (gpointer) item->name);
+        g_ptr_array_add (names, (gpointer) (kind == WC_IMAGE_ITEM_DICOM_IDENTIFIER
+                                            ? item->name : g_dgettext (GETTEXT_PACKAGE, item->name)));
     }
   if (names->len == 0)
     return NULL;

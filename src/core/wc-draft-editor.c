@@ -587,7 +587,10 @@ wc_draft_editor_add_image (WcDraftEditor  *self,
   if (wc_draft_get_attachments (self->draft)->len >= WC_DRAFT_MAX_ATTACHMENTS)
     {
       g_set_error (error, WC_DRAFT_EDITOR_ERROR, WC_DRAFT_EDITOR_ERROR_TOO_MANY,
-                   _("A draft can hold at most %d images."), WC_DRAFT_MAX_ATTACHMENTS);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A draft can hold at most %d image.",
+                                "A draft can hold at most %d images.", WC_DRAFT_MAX_ATTACHMENTS),
+                   WC_DRAFT_MAX_ATTACHMENTS);
       return FALSE;
     }
 

@@ -46,7 +46,7 @@ static const struct {
   [WC_MARKER_ORGANISATION] = { "organisation", N_("Hospital or practice") },
   [WC_MARKER_DOMAIN]       = { "domain",       N_("Web domain") },
   [WC_MARKER_NICKNAME]     = { "nickname",     N_("Nickname") },
-  [WC_MARKER_FAMILY_NAME]  = { "family-name",  N_("Family name") },
+  [WC_MARKER_FAMILY_NAME]  = { "family-name",  N_("Family member") },
 };
 
 static const WcMarkerKind professional_kinds[] = {
@@ -213,7 +213,10 @@ wc_marker_validate (WcMarkerKind  kind,
   if (g_utf8_strlen (stripped, -1) > MAX_MARKER_LENGTH)
     {
       g_set_error (error, WC_IDENTITY_ERROR, WC_IDENTITY_ERROR_MARKER,
-                   _("A marker can be at most %d characters long."), MAX_MARKER_LENGTH);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "A marker can be at most %d character long.",
+                                "A marker can be at most %d characters long.", MAX_MARKER_LENGTH),
+                   MAX_MARKER_LENGTH);
       return FALSE;
     }
 
@@ -586,7 +589,10 @@ wc_identity_validate (WcIdentity  *self,
   if (g_utf8_strlen (name, -1) > MAX_NAME_LENGTH)
     {
       g_set_error (error, WC_IDENTITY_ERROR, WC_IDENTITY_ERROR_NAME,
-                   _("The name can be at most %d characters long."), MAX_NAME_LENGTH);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The name can be at most %d character long.",
+                                "The name can be at most %d characters long.", MAX_NAME_LENGTH),
+                   MAX_NAME_LENGTH);
       return FALSE;
     }
   if (has_control (name))

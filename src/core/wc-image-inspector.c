@@ -3,10 +3,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <gexiv2/gexiv2.h>
-#include <glib/gi18n.h>
 
 #include "wc-dicom.h"
 #include "wc-image-inspector.h"
@@ -45,116 +46,116 @@ static const struct
   const char      *name;
 } tag_rules[] = {
   /* Location (GUIDELINES R16) */
-  { MATCH_PREFIX, "Exif.GPSInfo.", WC_IMAGE_ITEM_GPS, "GPS position" },
-  { MATCH_PREFIX, "Xmp.exif.GPS", WC_IMAGE_ITEM_GPS, "GPS position" },
-  { MATCH_EXACT, "Iptc.Application2.City", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Iptc.Application2.SubLocation", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Iptc.Application2.ProvinceState", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Iptc.Application2.CountryName", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Iptc.Application2.CountryCode", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Xmp.photoshop.City", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Xmp.photoshop.State", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Xmp.photoshop.Country", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Xmp.iptc.Location", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_EXACT, "Xmp.iptc.CountryCode", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_PREFIX, "Xmp.iptcExt.LocationCreated", WC_IMAGE_ITEM_GPS, "Location name" },
-  { MATCH_PREFIX, "Xmp.iptcExt.LocationShown", WC_IMAGE_ITEM_GPS, "Location name" },
+  { MATCH_PREFIX, "Exif.GPSInfo.", WC_IMAGE_ITEM_GPS, N_("GPS position") },
+  { MATCH_PREFIX, "Xmp.exif.GPS", WC_IMAGE_ITEM_GPS, N_("GPS position") },
+  { MATCH_EXACT, "Iptc.Application2.City", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Iptc.Application2.SubLocation", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Iptc.Application2.ProvinceState", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Iptc.Application2.CountryName", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Iptc.Application2.CountryCode", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Xmp.photoshop.City", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Xmp.photoshop.State", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Xmp.photoshop.Country", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Xmp.iptc.Location", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_EXACT, "Xmp.iptc.CountryCode", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_PREFIX, "Xmp.iptcExt.LocationCreated", WC_IMAGE_ITEM_GPS, N_("Location name") },
+  { MATCH_PREFIX, "Xmp.iptcExt.LocationShown", WC_IMAGE_ITEM_GPS, N_("Location name") },
 
   /* The uncropped picture, small */
-  { MATCH_PREFIX, "Exif.Thumbnail.", WC_IMAGE_ITEM_THUMBNAIL, "Embedded thumbnail" },
-  { MATCH_PREFIX, "Xmp.xmp.Thumbnails", WC_IMAGE_ITEM_THUMBNAIL, "Embedded thumbnail" },
+  { MATCH_PREFIX, "Exif.Thumbnail.", WC_IMAGE_ITEM_THUMBNAIL, N_("Embedded thumbnail") },
+  { MATCH_PREFIX, "Xmp.xmp.Thumbnails", WC_IMAGE_ITEM_THUMBNAIL, N_("Embedded thumbnail") },
 
   /* Serial numbers of body and lens, maker notes included */
-  { MATCH_CONTAINS, "SerialNumber", WC_IMAGE_ITEM_METADATA, "Camera serial number" },
+  { MATCH_CONTAINS, "SerialNumber", WC_IMAGE_ITEM_METADATA, N_("Camera serial number") },
 
-  { MATCH_EXACT, "Exif.Photo.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Exif.Photo.DateTimeDigitized", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Exif.Image.DateTime", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Exif.Image.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_PREFIX, "Exif.Photo.SubSecTime", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_PREFIX, "Exif.Photo.OffsetTime", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.exif.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.exif.DateTimeDigitized", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.xmp.CreateDate", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.xmp.ModifyDate", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.xmp.MetadataDate", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Xmp.photoshop.DateCreated", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Iptc.Application2.DateCreated", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Iptc.Application2.TimeCreated", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Iptc.Application2.DigitizationDate", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { MATCH_EXACT, "Iptc.Application2.DigitizationTime", WC_IMAGE_ITEM_METADATA, "Capture time" },
+  { MATCH_EXACT, "Exif.Photo.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Exif.Photo.DateTimeDigitized", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Exif.Image.DateTime", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Exif.Image.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_PREFIX, "Exif.Photo.SubSecTime", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_PREFIX, "Exif.Photo.OffsetTime", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.exif.DateTimeOriginal", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.exif.DateTimeDigitized", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.xmp.CreateDate", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.xmp.ModifyDate", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.xmp.MetadataDate", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Xmp.photoshop.DateCreated", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Iptc.Application2.DateCreated", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Iptc.Application2.TimeCreated", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Iptc.Application2.DigitizationDate", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { MATCH_EXACT, "Iptc.Application2.DigitizationTime", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
 
-  { MATCH_EXACT, "Exif.Image.Make", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Exif.Image.Model", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Exif.Image.UniqueCameraModel", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Exif.Photo.LensMake", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Exif.Photo.LensModel", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Xmp.tiff.Make", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Xmp.tiff.Model", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Xmp.exifEX.LensMake", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Xmp.exifEX.LensModel", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
-  { MATCH_EXACT, "Xmp.aux.Lens", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
+  { MATCH_EXACT, "Exif.Image.Make", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Exif.Image.Model", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Exif.Image.UniqueCameraModel", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Exif.Photo.LensMake", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Exif.Photo.LensModel", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Xmp.tiff.Make", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Xmp.tiff.Model", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Xmp.exifEX.LensMake", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Xmp.exifEX.LensModel", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
+  { MATCH_EXACT, "Xmp.aux.Lens", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
 
-  { MATCH_EXACT, "Exif.Image.Software", WC_IMAGE_ITEM_METADATA, "Software" },
-  { MATCH_EXACT, "Exif.Image.ProcessingSoftware", WC_IMAGE_ITEM_METADATA, "Software" },
-  { MATCH_EXACT, "Exif.Image.HostComputer", WC_IMAGE_ITEM_METADATA, "Software" },
-  { MATCH_EXACT, "Xmp.xmp.CreatorTool", WC_IMAGE_ITEM_METADATA, "Software" },
-  { MATCH_EXACT, "Iptc.Application2.Program", WC_IMAGE_ITEM_METADATA, "Software" },
-  { MATCH_EXACT, "Iptc.Application2.ProgramVersion", WC_IMAGE_ITEM_METADATA, "Software" },
+  { MATCH_EXACT, "Exif.Image.Software", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { MATCH_EXACT, "Exif.Image.ProcessingSoftware", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { MATCH_EXACT, "Exif.Image.HostComputer", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { MATCH_EXACT, "Xmp.xmp.CreatorTool", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { MATCH_EXACT, "Iptc.Application2.Program", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { MATCH_EXACT, "Iptc.Application2.ProgramVersion", WC_IMAGE_ITEM_METADATA, N_("Software") },
 
-  { MATCH_EXACT, "Exif.Image.Artist", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Exif.Image.XPAuthor", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Exif.Image.Copyright", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Exif.Photo.CameraOwnerName", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Xmp.aux.OwnerName", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_PREFIX, "Xmp.dc.creator", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_PREFIX, "Xmp.dc.rights", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_PREFIX, "Xmp.xmpRights.", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Xmp.photoshop.AuthorsPosition", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Xmp.photoshop.CaptionWriter", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Xmp.photoshop.Credit", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_PREFIX, "Xmp.iptc.CreatorContactInfo", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.Byline", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.BylineTitle", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.Credit", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.Contact", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.Writer", WC_IMAGE_ITEM_METADATA, "Author" },
-  { MATCH_EXACT, "Iptc.Application2.Copyright", WC_IMAGE_ITEM_METADATA, "Author" },
+  { MATCH_EXACT, "Exif.Image.Artist", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Exif.Image.XPAuthor", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Exif.Image.Copyright", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Exif.Photo.CameraOwnerName", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Xmp.aux.OwnerName", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_PREFIX, "Xmp.dc.creator", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_PREFIX, "Xmp.dc.rights", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_PREFIX, "Xmp.xmpRights.", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Xmp.photoshop.AuthorsPosition", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Xmp.photoshop.CaptionWriter", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Xmp.photoshop.Credit", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_PREFIX, "Xmp.iptc.CreatorContactInfo", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.Byline", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.BylineTitle", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.Credit", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.Contact", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.Writer", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { MATCH_EXACT, "Iptc.Application2.Copyright", WC_IMAGE_ITEM_METADATA, N_("Author") },
 
-  { MATCH_EXACT, "Exif.Photo.ImageUniqueID", WC_IMAGE_ITEM_METADATA, "Unique image ID" },
-  { MATCH_PREFIX, "Xmp.xmpMM.", WC_IMAGE_ITEM_METADATA, "Unique image ID" },
-  { MATCH_EXACT, "Exif.Photo.MakerNote", WC_IMAGE_ITEM_METADATA, "Maker notes" },
+  { MATCH_EXACT, "Exif.Photo.ImageUniqueID", WC_IMAGE_ITEM_METADATA, N_("Unique image ID") },
+  { MATCH_PREFIX, "Xmp.xmpMM.", WC_IMAGE_ITEM_METADATA, N_("Unique image ID") },
+  { MATCH_EXACT, "Exif.Photo.MakerNote", WC_IMAGE_ITEM_METADATA, N_("Maker notes") },
 
   /* Free text, which some apps copy into alt text */
-  { MATCH_EXACT, "Exif.Image.ImageDescription", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { MATCH_PREFIX, "Xmp.dc.description", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { MATCH_EXACT, "Xmp.tiff.ImageDescription", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { MATCH_PREFIX, "Xmp.iptc.AltTextAccessibility", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { MATCH_PREFIX, "Xmp.iptc.ExtDescrAccessibility", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { MATCH_EXACT, "Iptc.Application2.Caption", WC_IMAGE_ITEM_CAPTION, "Caption" },
-  { MATCH_EXACT, "Exif.Photo.UserComment", WC_IMAGE_ITEM_CAPTION, "User comment" },
-  { MATCH_EXACT, "Xmp.exif.UserComment", WC_IMAGE_ITEM_CAPTION, "User comment" },
-  { MATCH_PREFIX, "Xmp.dc.title", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Xmp.photoshop.Headline", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Iptc.Application2.ObjectName", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Iptc.Application2.Headline", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Exif.Image.XPTitle", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Exif.Image.XPSubject", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Exif.Image.DocumentName", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_EXACT, "Exif.Image.PageName", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { MATCH_PREFIX, "Xmp.dc.subject", WC_IMAGE_ITEM_CAPTION, "Keywords" },
-  { MATCH_PREFIX, "Xmp.lr.hierarchicalSubject", WC_IMAGE_ITEM_CAPTION, "Keywords" },
-  { MATCH_EXACT, "Iptc.Application2.Keywords", WC_IMAGE_ITEM_CAPTION, "Keywords" },
-  { MATCH_EXACT, "Iptc.Application2.SuppCategory", WC_IMAGE_ITEM_CAPTION, "Keywords" },
-  { MATCH_EXACT, "Exif.Image.XPKeywords", WC_IMAGE_ITEM_CAPTION, "Keywords" },
-  { MATCH_EXACT, "Exif.Image.XPComment", WC_IMAGE_ITEM_CAPTION, "Comment" },
-  { MATCH_EXACT, "Iptc.Application2.SpecialInstructions", WC_IMAGE_ITEM_CAPTION, "Comment" },
-  { MATCH_EXACT, "Xmp.photoshop.Instructions", WC_IMAGE_ITEM_CAPTION, "Comment" },
+  { MATCH_EXACT, "Exif.Image.ImageDescription", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { MATCH_PREFIX, "Xmp.dc.description", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { MATCH_EXACT, "Xmp.tiff.ImageDescription", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { MATCH_PREFIX, "Xmp.iptc.AltTextAccessibility", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { MATCH_PREFIX, "Xmp.iptc.ExtDescrAccessibility", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { MATCH_EXACT, "Iptc.Application2.Caption", WC_IMAGE_ITEM_CAPTION, N_("Caption") },
+  { MATCH_EXACT, "Exif.Photo.UserComment", WC_IMAGE_ITEM_CAPTION, N_("User comment") },
+  { MATCH_EXACT, "Xmp.exif.UserComment", WC_IMAGE_ITEM_CAPTION, N_("User comment") },
+  { MATCH_PREFIX, "Xmp.dc.title", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Xmp.photoshop.Headline", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Iptc.Application2.ObjectName", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Iptc.Application2.Headline", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Exif.Image.XPTitle", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Exif.Image.XPSubject", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Exif.Image.DocumentName", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_EXACT, "Exif.Image.PageName", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { MATCH_PREFIX, "Xmp.dc.subject", WC_IMAGE_ITEM_CAPTION, N_("Keywords") },
+  { MATCH_PREFIX, "Xmp.lr.hierarchicalSubject", WC_IMAGE_ITEM_CAPTION, N_("Keywords") },
+  { MATCH_EXACT, "Iptc.Application2.Keywords", WC_IMAGE_ITEM_CAPTION, N_("Keywords") },
+  { MATCH_EXACT, "Iptc.Application2.SuppCategory", WC_IMAGE_ITEM_CAPTION, N_("Keywords") },
+  { MATCH_EXACT, "Exif.Image.XPKeywords", WC_IMAGE_ITEM_CAPTION, N_("Keywords") },
+  { MATCH_EXACT, "Exif.Image.XPComment", WC_IMAGE_ITEM_CAPTION, N_("Comment") },
+  { MATCH_EXACT, "Iptc.Application2.SpecialInstructions", WC_IMAGE_ITEM_CAPTION, N_("Comment") },
+  { MATCH_EXACT, "Xmp.photoshop.Instructions", WC_IMAGE_ITEM_CAPTION, N_("Comment") },
   /* Face regions carry the names of the people tagged in the picture. */
-  { MATCH_PREFIX, "Xmp.mwg-rs.", WC_IMAGE_ITEM_CAPTION, "People tags" },
-  { MATCH_PREFIX, "Xmp.MP.RegionInfo", WC_IMAGE_ITEM_CAPTION, "People tags" },
-  { MATCH_PREFIX, "Xmp.MPRI.", WC_IMAGE_ITEM_CAPTION, "People tags" },
-  { MATCH_PREFIX, "Xmp.iptcExt.PersonInImage", WC_IMAGE_ITEM_CAPTION, "People tags" },
+  { MATCH_PREFIX, "Xmp.mwg-rs.", WC_IMAGE_ITEM_CAPTION, N_("People tags") },
+  { MATCH_PREFIX, "Xmp.MP.RegionInfo", WC_IMAGE_ITEM_CAPTION, N_("People tags") },
+  { MATCH_PREFIX, "Xmp.MPRI.", WC_IMAGE_ITEM_CAPTION, N_("People tags") },
+  { MATCH_PREFIX, "Xmp.iptcExt.PersonInImage", WC_IMAGE_ITEM_CAPTION, N_("People tags") },
 };
 
 /* PNG tEXt/zTXt/iTXt keywords (PNG spec §11.3.4.2 and common practice).
@@ -165,17 +166,17 @@ static const struct
   WcImageItemKind  kind;
   const char      *name;
 } png_keywords[] = {
-  { "Title", WC_IMAGE_ITEM_CAPTION, "Title" },
-  { "Description", WC_IMAGE_ITEM_CAPTION, "Description" },
-  { "Comment", WC_IMAGE_ITEM_CAPTION, "Comment" },
-  { "Author", WC_IMAGE_ITEM_METADATA, "Author" },
-  { "Copyright", WC_IMAGE_ITEM_METADATA, "Author" },
-  { "Creation Time", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { "date:create", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { "date:modify", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { "date:timestamp", WC_IMAGE_ITEM_METADATA, "Capture time" },
-  { "Software", WC_IMAGE_ITEM_METADATA, "Software" },
-  { "Source", WC_IMAGE_ITEM_METADATA, "Camera make and model" },
+  { "Title", WC_IMAGE_ITEM_CAPTION, N_("Title") },
+  { "Description", WC_IMAGE_ITEM_CAPTION, N_("Description") },
+  { "Comment", WC_IMAGE_ITEM_CAPTION, N_("Comment") },
+  { "Author", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { "Copyright", WC_IMAGE_ITEM_METADATA, N_("Author") },
+  { "Creation Time", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { "date:create", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { "date:modify", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { "date:timestamp", WC_IMAGE_ITEM_METADATA, N_("Capture time") },
+  { "Software", WC_IMAGE_ITEM_METADATA, N_("Software") },
+  { "Source", WC_IMAGE_ITEM_METADATA, N_("Camera make and model") },
 };
 
 static const struct
@@ -355,12 +356,12 @@ inspect_metadata (WcImageReport  *report,
 
   if (gexiv2_metadata_get_exif_thumbnail (metadata, &thumbnail, &thumbnail_size) &&
       thumbnail_size > 0)
-    report_add (report, WC_IMAGE_ITEM_THUMBNAIL, "Embedded thumbnail");
+    report_add (report, WC_IMAGE_ITEM_THUMBNAIL, N_("Embedded thumbnail"));
 
   /* Photoshop and XMP keep previews outside EXIF; exiv2 finds them all. */
   previews = gexiv2_metadata_get_preview_properties (metadata);
   if (previews != NULL && previews[0] != NULL)
-    report_add (report, WC_IMAGE_ITEM_THUMBNAIL, "Embedded thumbnail");
+    report_add (report, WC_IMAGE_ITEM_THUMBNAIL, N_("Embedded thumbnail"));
 }
 
 /* The JPEG markers before the scan, for comments (COM), which exiv2 does
@@ -403,7 +404,7 @@ inspect_jpeg_markers (WcImageReport *report,
             {
               if (!g_ascii_isspace (data[i]) && data[i] != 0)
                 {
-                  report_add (report, WC_IMAGE_ITEM_CAPTION, "Comment");
+                  report_add (report, WC_IMAGE_ITEM_CAPTION, N_("Comment"));
                   report->has_metadata = TRUE;
                   break;
                 }
@@ -436,7 +437,7 @@ inspect_png_chunks (WcImageReport *report,
 
       if (memcmp (type, "tIME", 4) == 0)
         {
-          report_add (report, WC_IMAGE_ITEM_METADATA, "Modification time");
+          report_add (report, WC_IMAGE_ITEM_METADATA, N_("Modification time"));
           report->has_metadata = TRUE;
         }
       else if (memcmp (type, "eXIf", 4) == 0)
@@ -472,7 +473,7 @@ inspect_png_chunks (WcImageReport *report,
 
           /* Any other text chunk is free text nobody looked at. */
           if (!known)
-            report_add (report, WC_IMAGE_ITEM_CAPTION, "Comment");
+            report_add (report, WC_IMAGE_ITEM_CAPTION, N_("Comment"));
         }
       pos += 12 + chunk;
     }

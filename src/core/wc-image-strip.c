@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include <gexiv2/gexiv2.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <jpeglib.h>
 #include <png.h>
