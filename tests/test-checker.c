@@ -71,7 +71,8 @@ test_definitions (void)
     "phi.patient-name", "phi.room-bed", "phi.rare-condition", "limit.length", "limit.bytes",
     "limit.alt-text", "limit.images", "timing.duty-hours", "image.gps", "image.metadata",
     "image.caption", "image.thumbnail", "image.dicom", "image.unreadable", "image.consent",
-    "image.source",
+    "image.source", "phi.roster-name", "audience.tagged-in-personal", "audience.personal-public",
+    "audience.professional-followers-only", "audience.employer",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -316,6 +317,38 @@ test_findings_sorted (void)
   g_assert_cmpint (wc_findings_max_severity (findings), ==, WC_SEVERITY_BLOCKER);
 }
 
+static void
+test_roster_names (void)
+{
+  static const guint8 key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+  g_autoptr(WcHasher) hasher = wc_hasher_new (key, sizeof key);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) variants = wc_person_name_variants ("Jan de Vries");
+  g_autoptr(WcRosterMatcher) roster = NULL;
+  WcCheckContext context = { WC_IDENTITY_PROFESSIONAL };
+  const char *text = "Vandaag zag ik J. de Vries weer op de poli.";
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) clean = NULL;
+  WcFinding *finding;
+  g_autofree char *words = NULL;
+
+  for (guint i = 0; variants[i] != NULL; i++)
+    g_hash_table_add (names, wc_hasher_hash (hasher, variants[i]));
+  roster = wc_roster_matcher_new (hasher, names, handles);
+  context.roster = roster;
+
+  findings = check (&context, text);
+  finding = find (findings, "phi.roster-name");
+  g_assert_nonnull (finding);
+  g_assert_cmpint (wc_finding_get_severity (finding), ==, WC_SEVERITY_BLOCKER);
+  words = span_text (text, finding, 0);
+  g_assert_cmpstr (words, ==, "J. de Vries");
+
+  clean = check (&context, "De Vries-lezing over vriesdrogen bij Jan Jansen.");
+  g_assert_null (find (clean, "phi.roster-name"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/checker/image-count", test_image_count);
   g_test_add_func ("/checker/duty-hours", test_duty_hours);
   g_test_add_func ("/checker/findings-sorted", test_findings_sorted);
+  g_test_add_func ("/checker/roster-names", test_roster_names);
 
   status = g_test_run ();
   g_clear_object (&checker);

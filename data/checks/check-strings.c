@@ -22,6 +22,8 @@ N_("Use conservative privacy settings and re-check them regularly");
 N_("Assume every post is permanent and travels further than intended");
 /* data/checks/checks.json: rule R16 (Medical Protection advice) */
 N_("Strip location data from photos; avoid check-ins at the workplace");
+/* data/checks/checks.json: rule R14 (GMC 2013; KNMG rec. 8) */
+N_("Follow your employer’s social-media policy");
 
 /* data/checks/checks.json: check identity.clinical-in-personal */
 N_("This reads as professional or clinical content, but you are writing as your personal identity.");
@@ -87,3 +89,11 @@ N_("Whitecoat cannot read this image, so it cannot check it.");
 N_("A clinical image needs the patient’s recorded consent and your confirmation that it is fully de-identified.");
 /* data/checks/checks.json: check image.source */
 N_("This clinical image is not your own; can you trust the source?");
+/* data/checks/checks.json: check audience.tagged-in-personal */
+N_("People you tagged as patients or colleagues can see this personal post.");
+/* data/checks/checks.json: check audience.personal-public */
+N_("This personal post can be seen by anyone, not only by people you know.");
+/* data/checks/checks.json: check audience.professional-followers-only */
+N_("Only your followers will see this professional post, but your professional account is public. Is that what you meant?");
+/* data/checks/checks.json: check audience.employer */
+N_("People you tagged as your employer can see this post.");

@@ -650,6 +650,8 @@ wc_checker_check_text (WcChecker            *self,
     wc_phi_detector_set_own_organisations (self->phi, NULL);
 
   wc_phi_detector_run (self->phi, text, hits);
+  if (context->roster != NULL)
+    wc_roster_matcher_run_folded (context->roster, folded, hits);
   check_identity (self, context, folded, hits);
 
   for (guint i = 0; i < hits->len; i++)

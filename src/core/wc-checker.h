@@ -9,6 +9,7 @@
 #include "wc-identity.h"
 #include "wc-image-inspector.h"
 #include "wc-network-catalog.h"
+#include "wc-roster.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ typedef struct
   guint               duty_end;
   guint               duty_days;        /* bit 0 Monday … bit 6 Sunday; 0 = no duty hours */
   guint               n_images;         /* images attached to the draft */
+  WcRosterMatcher    *roster;           /* the patient roster, when the user keeps one */
 } WcCheckContext;
 
 #define WC_CHECKER_ERROR (wc_checker_error_quark ())

@@ -104,6 +104,51 @@ static const char * const migrations[] = {
   "  at INTEGER NOT NULL,"
   "  PRIMARY KEY (draft_id, check_id, attachment)"
   ");",
+
+  /* 4 → 5: person tags and the patient roster (keyed hashes only), account
+   * states and follower snapshots for the audience */
+  "CREATE TABLE person_tags ("
+  "  hash TEXT PRIMARY KEY CHECK (length (hash) = 64),"
+  "  tag TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE roster ("
+  "  hash TEXT NOT NULL CHECK (length (hash) = 64),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('name', 'handle', 'email')),"
+  "  refs INTEGER NOT NULL DEFAULT 1,"
+  "  PRIMARY KEY (hash, kind)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE follower_snapshots ("
+  "  id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  taken_at INTEGER NOT NULL,"
+  "  complete INTEGER NOT NULL DEFAULT 1,"
+  "  followers_count INTEGER,"
+  "  hidden INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX follower_snapshots_by_account ON follower_snapshots (account_id, taken_at);"
+  "CREATE TABLE snapshot_followers ("
+  "  snapshot_id INTEGER NOT NULL REFERENCES follower_snapshots (id) ON DELETE CASCADE,"
+  "  account_ref TEXT NOT NULL,"
+  "  display_name TEXT,"
+  "  hash TEXT CHECK (hash IS NULL OR length (hash) = 64)"
+  ");"
+  "CREATE INDEX snapshot_followers_by_snapshot ON snapshot_followers (snapshot_id);"
+  "CREATE TABLE account_states ("
+  "  account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  taken_at INTEGER NOT NULL,"
+  "  locked INTEGER,"
+  "  discoverable INTEGER,"
+  "  indexable INTEGER,"
+  "  noindex INTEGER,"
+  "  hide_collections INTEGER,"
+  "  bot INTEGER,"
+  "  default_visibility TEXT,"
+  "  followers_count INTEGER,"
+  "  following_count INTEGER,"
+  "  logged_out_restricted INTEGER,"
+  "  declared_settings TEXT"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -1548,4 +1593,619 @@ wc_store_list_dismissals (WcStore  *self,
       return NULL;
     }
   return g_steal_pointer (&list);
+}
+
+/* Person tags */
+
+static gboolean
+check_hash (const char  *hash,
+            GError     **error)
+{
+  if (wc_hash_is_valid (hash))
+    return TRUE;
+  /* Never repeat what was passed: it might be a plain name. */
+  g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_INVALID,
+                       _("Whitecoat refused to store a person in a form that is not protected."));
+  return FALSE;
+}
+
+/**
+ * wc_store_set_person_tag:
+ * @hash: the keyed hash of the person's normalised handle
+ *
+ * Tags the person, replacing an earlier tag.
+ *
+ * Returns: whether it was stored
+ */
+gboolean
+wc_store_set_person_tag (WcStore      *self,
+                         const char   *hash,
+                         WcPersonTag   tag,
+                         GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail ((guint) tag < WC_PERSON_N_TAGS, FALSE);
+  if (!check_open (self, error) || !check_hash (hash, error))
+    return FALSE;
+
+  stmt = prepare (self, "INSERT INTO person_tags (hash, tag, created_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (hash) DO UPDATE SET tag = excluded.tag", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, wc_person_tag_to_string (tag), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "set person tag");
+  return TRUE;
+}
+
+/**
+ * wc_store_remove_person_tag:
+ *
+ * Removes the tag of the person; removing a tag that is not there is not an
+ * error.
+ */
+gboolean
+wc_store_remove_person_tag (WcStore     *self,
+                            const char  *hash,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  if (!check_open (self, error) || !check_hash (hash, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM person_tags WHERE hash = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "remove person tag");
+  return TRUE;
+}
+
+/**
+ * wc_store_load_person_tags:
+ *
+ * Returns: (transfer full) (element-type utf8 gint): every tag, from hash
+ *   to GINT_TO_POINTER (WcPersonTag); read it with
+ *   g_hash_table_lookup_extended(), since a patient is 0
+ */
+GHashTable *
+wc_store_load_person_tags (WcStore  *self,
+                           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT hash, tag FROM person_tags", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      WcPersonTag tag;
+
+      if (!wc_person_tag_from_string ((const char *) sqlite3_column_text (stmt, 1), &tag))
+        continue;  /* a tag this version does not know */
+      g_hash_table_insert (tags, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           GINT_TO_POINTER (tag));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load person tags");
+      return NULL;
+    }
+  return g_steal_pointer (&tags);
+}
+
+/* The patient roster */
+
+static gboolean
+write_roster_hashes (WcStore            *self,
+                     const char         *sql,
+                     const WcRosterHash *hashes,
+                     guint               n_hashes,
+                     GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_hashes; i++)
+    {
+      if (!check_hash (hashes[i].hash, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, hashes[i].hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, wc_roster_kind_to_string (hashes[i].kind), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "write roster");
+    }
+  return TRUE;
+}
+
+/**
+ * wc_store_add_roster_hashes:
+ * @hashes: (array length=n_hashes): the hashes of the entries' variants
+ *
+ * Adds every hash, in one transaction: all or nothing. A hash added twice
+ * (two patients named "J. de Vries") is counted, so that removing one entry
+ * keeps the other.
+ *
+ * Returns: whether everything was stored
+ */
+gboolean
+wc_store_add_roster_hashes (WcStore             *self,
+                            const WcRosterHash  *hashes,
+                            guint                n_hashes,
+                            GError             **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (hashes != NULL || n_hashes == 0, FALSE);
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+  if (!write_roster_hashes (self, "INSERT INTO roster (hash, kind) VALUES (?, ?) "
+                                  "ON CONFLICT (hash, kind) DO UPDATE SET refs = refs + 1",
+                            hashes, n_hashes, error)
+      || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * wc_store_remove_roster_hashes:
+ * @hashes: (array length=n_hashes): the hashes of one entry's variants
+ *
+ * Removes one entry's hashes in one transaction; hashes another entry also
+ * has stay.
+ */
+gboolean
+wc_store_remove_roster_hashes (WcStore             *self,
+                               const WcRosterHash  *hashes,
+                               guint                n_hashes,
+                               GError             **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (hashes != NULL || n_hashes == 0, FALSE);
+  if (!check_open (self, error) || !begin (self, error))
+    return FALSE;
+  if (!write_roster_hashes (self, "UPDATE roster SET refs = refs - 1 WHERE hash = ?1 AND kind = ?2",
+                            hashes, n_hashes, error)
+      || !exec_sql (self, "DELETE FROM roster WHERE refs <= 0", error)
+      || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * wc_store_forget_roster:
+ *
+ * Removes the whole roster.
+ */
+gboolean
+wc_store_forget_roster (WcStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  if (!check_open (self, error))
+    return FALSE;
+  return exec_sql (self, "DELETE FROM roster", error);
+}
+
+/**
+ * wc_store_roster_contains:
+ *
+ * Returns: whether @hash is on the roster as @kind (%FALSE on errors)
+ */
+gboolean
+wc_store_roster_contains (WcStore      *self,
+                          WcRosterKind  kind,
+                          const char   *hash)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  if (self->db == NULL || !wc_hash_is_valid (hash))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT 1 FROM roster WHERE hash = ? AND kind = ?", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, wc_roster_kind_to_string (kind), -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/**
+ * wc_store_list_roster_hashes:
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): the set of hashes of
+ *   @kind (keys and values are the same strings), for matching without a
+ *   query per word
+ */
+GHashTable *
+wc_store_list_roster_hashes (WcStore       *self,
+                             WcRosterKind   kind,
+                             GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self, "SELECT hash FROM roster WHERE kind = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, wc_roster_kind_to_string (kind), -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list roster");
+      return NULL;
+    }
+  return g_steal_pointer (&set);
+}
+
+/**
+ * wc_store_count_roster_hashes:
+ *
+ * Returns: how many hashes of @kind the roster holds (not entries: a name
+ *   has several variants)
+ */
+guint
+wc_store_count_roster_hashes (WcStore      *self,
+                              WcRosterKind  kind)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), 0);
+  if (self->db == NULL)
+    return 0;
+  stmt = prepare (self, "SELECT count (*) FROM roster WHERE kind = ?", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, wc_roster_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int (stmt, 0);
+}
+
+/* Account states and follower snapshots */
+
+static void
+bind_tristate (sqlite3_stmt *stmt,
+               int           index,
+               WcTristate    value)
+{
+  if (value == WC_TRISTATE_UNKNOWN)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int (stmt, index, value == WC_TRISTATE_YES);
+}
+
+static WcTristate
+column_tristate (sqlite3_stmt *stmt,
+                 int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return WC_TRISTATE_UNKNOWN;
+  return sqlite3_column_int (stmt, column) ? WC_TRISTATE_YES : WC_TRISTATE_NO;
+}
+
+static void
+bind_count (sqlite3_stmt *stmt,
+            int           index,
+            gint64        count)
+{
+  if (count < 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, count);
+}
+
+static gint64
+column_count (sqlite3_stmt *stmt,
+              int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return -1;
+  return sqlite3_column_int64 (stmt, column);
+}
+
+static gboolean
+check_account_exists (WcStore  *self,
+                      gint64    account_id,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT 1 FROM accounts WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return TRUE;
+  g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                       _("The account no longer exists."));
+  return FALSE;
+}
+
+/**
+ * wc_store_save_account_state:
+ * @state: the state of a stored account; a zero @taken_at means now
+ *
+ * Replaces the account's earlier state.
+ */
+gboolean
+wc_store_save_account_state (WcStore               *self,
+                             const WcAccountState  *state,
+                             GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+  if (!check_open (self, error) || !check_account_exists (self, state->account_id, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO account_states (account_id, taken_at, locked, discoverable, indexable, "
+                  "  noindex, hide_collections, bot, default_visibility, followers_count, "
+                  "  following_count, logged_out_restricted, declared_settings) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                  "ON CONFLICT (account_id) DO UPDATE SET taken_at = ?2, locked = ?3, "
+                  "  discoverable = ?4, indexable = ?5, noindex = ?6, hide_collections = ?7, "
+                  "  bot = ?8, default_visibility = ?9, followers_count = ?10, "
+                  "  following_count = ?11, logged_out_restricted = ?12, declared_settings = ?13",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, state->account_id);
+  sqlite3_bind_int64 (stmt, 2, state->taken_at ? state->taken_at : g_get_real_time () / G_USEC_PER_SEC);
+  bind_tristate (stmt, 3, state->locked);
+  bind_tristate (stmt, 4, state->discoverable);
+  bind_tristate (stmt, 5, state->indexable);
+  bind_tristate (stmt, 6, state->noindex);
+  bind_tristate (stmt, 7, state->hide_collections);
+  bind_tristate (stmt, 8, state->bot);
+  bind_text_or_null (stmt, 9, state->default_visibility);
+  bind_count (stmt, 10, state->followers_count);
+  bind_count (stmt, 11, state->following_count);
+  bind_tristate (stmt, 12, state->logged_out_restricted);
+  bind_text_or_null (stmt, 13, state->declared_settings);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save account state");
+  return TRUE;
+}
+
+/**
+ * wc_store_load_account_state:
+ * @error: #WC_STORE_ERROR_NOT_FOUND when the account's state was never read
+ *
+ * Returns: (transfer full): the last state saved for the account, or %NULL
+ */
+WcAccountState *
+wc_store_load_account_state (WcStore  *self,
+                             gint64    account_id,
+                             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(WcAccountState) state = NULL;
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = prepare (self,
+                  "SELECT taken_at, locked, discoverable, indexable, noindex, hide_collections, bot, "
+                  "  default_visibility, followers_count, following_count, logged_out_restricted, "
+                  "  declared_settings "
+                  "FROM account_states WHERE account_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("Whitecoat has not read this account’s settings yet."));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load account state");
+      return NULL;
+    }
+
+  state = wc_account_state_new (account_id);
+  state->taken_at = sqlite3_column_int64 (stmt, 0);
+  state->locked = column_tristate (stmt, 1);
+  state->discoverable = column_tristate (stmt, 2);
+  state->indexable = column_tristate (stmt, 3);
+  state->noindex = column_tristate (stmt, 4);
+  state->hide_collections = column_tristate (stmt, 5);
+  state->bot = column_tristate (stmt, 6);
+  state->default_visibility = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  state->followers_count = column_count (stmt, 8);
+  state->following_count = column_count (stmt, 9);
+  state->logged_out_restricted = column_tristate (stmt, 10);
+  state->declared_settings = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  return g_steal_pointer (&state);
+}
+
+static gboolean
+write_snapshot_rows (WcStore            *self,
+                     WcFollowerSnapshot *snapshot,
+                     gint64             *id,
+                     GError            **error)
+{
+  g_autoptr(sqlite3_stmt) head = NULL;
+  g_autoptr(sqlite3_stmt) row = NULL;
+  g_autoptr(sqlite3_stmt) prune = NULL;
+  const WcFollower *followers;
+  guint n;
+
+  head = prepare (self, "INSERT INTO follower_snapshots (account_id, taken_at, complete, "
+                        "followers_count, hidden) VALUES (?, ?, ?, ?, ?)", error);
+  if (head == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (head, 1, wc_follower_snapshot_get_account_id (snapshot));
+  sqlite3_bind_int64 (head, 2, wc_follower_snapshot_get_taken_at (snapshot));
+  sqlite3_bind_int (head, 3, wc_follower_snapshot_get_complete (snapshot));
+  bind_count (head, 4, wc_follower_snapshot_get_followers_count (snapshot));
+  sqlite3_bind_int (head, 5, wc_follower_snapshot_get_hidden (snapshot));
+  if (sqlite3_step (head) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save snapshot");
+  *id = sqlite3_last_insert_rowid (self->db);
+
+  row = prepare (self, "INSERT INTO snapshot_followers (snapshot_id, account_ref, display_name, hash) "
+                       "VALUES (?, ?, ?, ?)", error);
+  if (row == NULL)
+    return FALSE;
+  followers = wc_follower_snapshot_get_followers (snapshot, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (followers[i].hash != NULL && !check_hash (followers[i].hash, error))
+        return FALSE;
+      sqlite3_reset (row);
+      sqlite3_bind_int64 (row, 1, *id);
+      sqlite3_bind_text (row, 2, followers[i].ref, -1, SQLITE_STATIC);
+      bind_text_or_null (row, 3, followers[i].display_name);
+      if (followers[i].hash != NULL)
+        sqlite3_bind_text (row, 4, followers[i].hash, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (row, 4);
+      if (sqlite3_step (row) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save follower");
+    }
+
+  /* Only the newest snapshot is kept: the audience needs no history. */
+  prune = prepare (self, "DELETE FROM follower_snapshots WHERE account_id = ? AND id != ?", error);
+  if (prune == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (prune, 1, wc_follower_snapshot_get_account_id (snapshot));
+  sqlite3_bind_int64 (prune, 2, *id);
+  if (sqlite3_step (prune) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "prune snapshots");
+  return TRUE;
+}
+
+/**
+ * wc_store_save_follower_snapshot:
+ * @snapshot: the followers of a stored account; its hashes must already be
+ *   computed (wc_follower_snapshot_add_hashed())
+ *
+ * Stores the snapshot in one transaction, replacing the account's earlier
+ * one, and sets its id. Slow for large lists: call it from a thread
+ * (g_task_run_in_thread()).
+ */
+gboolean
+wc_store_save_follower_snapshot (WcStore             *self,
+                                 WcFollowerSnapshot  *snapshot,
+                                 GError             **error)
+{
+  gint64 id = -1;
+
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+  if (!check_open (self, error)
+      || !check_account_exists (self, wc_follower_snapshot_get_account_id (snapshot), error)
+      || !begin (self, error))
+    return FALSE;
+
+  if (!write_snapshot_rows (self, snapshot, &id, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  wc_follower_snapshot_set_id (snapshot, id);
+  return TRUE;
+}
+
+/**
+ * wc_store_load_follower_snapshot:
+ * @error: #WC_STORE_ERROR_NOT_FOUND when the followers were never read
+ *
+ * Loads the newest snapshot of the account with one query.
+ *
+ * Returns: (transfer full): the snapshot, or %NULL
+ */
+WcFollowerSnapshot *
+wc_store_load_follower_snapshot (WcStore  *self,
+                                 gint64    account_id,
+                                 GError  **error)
+{
+  g_autoptr(sqlite3_stmt) head = NULL;
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  g_autoptr(WcFollowerSnapshot) snapshot = NULL;
+  gint64 id;
+  int rc;
+
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  if (!check_open (self, error))
+    return NULL;
+
+  head = prepare (self, "SELECT id, taken_at, complete, followers_count, hidden, "
+                        "  (SELECT count (*) FROM snapshot_followers WHERE snapshot_id = follower_snapshots.id) "
+                        "FROM follower_snapshots WHERE account_id = ? "
+                        "ORDER BY taken_at DESC, id DESC LIMIT 1", error);
+  if (head == NULL)
+    return NULL;
+  sqlite3_bind_int64 (head, 1, account_id);
+  rc = sqlite3_step (head);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
+                           _("Whitecoat has not read this account’s followers yet."));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load snapshot");
+      return NULL;
+    }
+
+  id = sqlite3_column_int64 (head, 0);
+  snapshot = wc_follower_snapshot_new (account_id, sqlite3_column_int64 (head, 1));
+  wc_follower_snapshot_set_id (snapshot, id);
+  wc_follower_snapshot_set_complete (snapshot, sqlite3_column_int (head, 2));
+  wc_follower_snapshot_set_followers_count (snapshot, column_count (head, 3));
+  wc_follower_snapshot_set_hidden (snapshot, sqlite3_column_int (head, 4));
+  wc_follower_snapshot_reserve (snapshot, sqlite3_column_int (head, 5));
+
+  rows = prepare (self, "SELECT account_ref, display_name, hash FROM snapshot_followers "
+                        "WHERE snapshot_id = ? ORDER BY rowid", error);
+  if (rows == NULL)
+    return NULL;
+  sqlite3_bind_int64 (rows, 1, id);
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    wc_follower_snapshot_add (snapshot,
+                              (const char *) sqlite3_column_text (rows, 0),
+                              (const char *) sqlite3_column_text (rows, 1),
+                              (const char *) sqlite3_column_text (rows, 2));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load followers");
+      return NULL;
+    }
+  return g_steal_pointer (&snapshot);
 }

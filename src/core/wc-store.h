@@ -6,6 +6,8 @@
 #include "wc-account.h"
 #include "wc-draft.h"
 #include "wc-identity.h"
+#include "wc-person.h"
+#include "wc-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +29,7 @@ GQuark wc_store_error_quark (void);
 
 /* The schema version this build writes. Earlier versions are migrated
  * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
-#define WC_STORE_SCHEMA_VERSION 4
+#define WC_STORE_SCHEMA_VERSION 5
 
 #define WC_TYPE_STORE (wc_store_get_type ())
 G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)
@@ -127,6 +129,58 @@ gboolean    wc_store_add_dismissal         (WcStore         *self,
                                             GError         **error);
 GPtrArray  *wc_store_list_dismissals       (WcStore         *self,
                                             gint64           draft_id,
+                                            GError         **error);
+
+/* Person tags and the patient roster: keyed hashes only (wc-person.h). A
+ * hash column refuses anything but a hash (WC_STORE_ERROR_INVALID), so no
+ * plain name can land in the database by mistake. */
+gboolean    wc_store_set_person_tag        (WcStore         *self,
+                                            const char      *hash,
+                                            WcPersonTag      tag,
+                                            GError         **error);
+gboolean    wc_store_remove_person_tag     (WcStore         *self,
+                                            const char      *hash,
+                                            GError         **error);
+GHashTable *wc_store_load_person_tags      (WcStore         *self,
+                                            GError         **error);
+
+typedef struct
+{
+  WcRosterKind  kind;
+  const char   *hash;
+} WcRosterHash;
+
+gboolean    wc_store_add_roster_hashes     (WcStore         *self,
+                                            const WcRosterHash *hashes,
+                                            guint            n_hashes,
+                                            GError         **error);
+gboolean    wc_store_remove_roster_hashes  (WcStore         *self,
+                                            const WcRosterHash *hashes,
+                                            guint            n_hashes,
+                                            GError         **error);
+gboolean    wc_store_forget_roster         (WcStore         *self,
+                                            GError         **error);
+gboolean    wc_store_roster_contains       (WcStore         *self,
+                                            WcRosterKind     kind,
+                                            const char      *hash);
+GHashTable *wc_store_list_roster_hashes    (WcStore         *self,
+                                            WcRosterKind     kind,
+                                            GError         **error);
+guint       wc_store_count_roster_hashes   (WcStore         *self,
+                                            WcRosterKind     kind);
+
+/* What the networks report about the accounts, with its date. */
+gboolean    wc_store_save_account_state    (WcStore         *self,
+                                            const WcAccountState *state,
+                                            GError         **error);
+WcAccountState *wc_store_load_account_state (WcStore        *self,
+                                            gint64           account_id,
+                                            GError         **error);
+gboolean    wc_store_save_follower_snapshot (WcStore        *self,
+                                            WcFollowerSnapshot *snapshot,
+                                            GError         **error);
+WcFollowerSnapshot *wc_store_load_follower_snapshot (WcStore *self,
+                                            gint64           account_id,
                                             GError         **error);
 
 G_END_DECLS
