@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "wc-image-inspector.h"
+#include "wc-roster.h"
 #include "wc-store.h"
 
 /* A 2×2 white JPEG without any metadata. */
@@ -273,6 +274,52 @@ test_images (void)
   g_assert_null (strstr (dicom_run.out, "Doe"));
 }
 
+static void
+loaded (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The roster's key lives in the keyring, shared by the test and the
+ * command it runs (both on the test's private session bus). */
+static void
+test_uses_the_roster (void)
+{
+  g_autofree char *db = wc_store_dup_default_path ();
+  g_autoptr(WcStore) store = wc_store_open (db, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(WcHasher) hasher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_temp ("roster.txt", "Vanmiddag kwam mevrouw Bakker-Smit op controle.\n", -1);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_auto(Run) run = { 0 };
+
+  wc_hasher_load_async (NULL, loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  hasher = wc_hasher_load_finish (result, &error);
+  if (hasher == NULL)
+    {
+      g_test_skip ("No Secret Service on this session bus; build-aux/test starts one");
+      return;
+    }
+
+  g_assert_true (wc_roster_add_entry (store, hasher, "Bakker-Smit", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  run_check (&run, "--identity", "professional", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "phi.roster-name"));
+  /* The database holds no trace of the name. */
+  g_assert_true (g_file_get_contents (db, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 0);
+  g_assert_null (memmem (contents, length, "Bakker", strlen ("Bakker")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/check-command/fresh-machine-creates-nothing", test_fresh_machine_creates_nothing);
   g_test_add_func ("/check-command/uses-the-users-markers", test_uses_the_users_markers);
   g_test_add_func ("/check-command/images", test_images);
+  g_test_add_func ("/check-command/uses-the-roster", test_uses_the_roster);
 
   return g_test_run ();
 }

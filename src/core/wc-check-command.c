@@ -9,6 +9,7 @@
 #include "wc-check-command.h"
 #include "wc-checker.h"
 #include "wc-image-inspector.h"
+#include "wc-roster.h"
 #include "wc-store.h"
 
 #define SETTINGS_SCHEMA "io.github.whitecoat.Whitecoat"
@@ -76,12 +77,13 @@ default_identity (void)
  * and checking a file does not create one. */
 typedef struct
 {
-  WcIdentity *own;
-  WcIdentity *other;
-  GPtrArray  *own_accounts;
-  GPtrArray  *other_accounts;
-  GPtrArray  *targets;
-  GStrv       other_texts;
+  WcIdentity      *own;
+  WcIdentity      *other;
+  GPtrArray       *own_accounts;
+  GPtrArray       *other_accounts;
+  GPtrArray       *targets;
+  GStrv            other_texts;
+  WcRosterMatcher *roster;
 } Setup;
 
 static void setup_clear (Setup *setup);
@@ -96,6 +98,42 @@ setup_clear (Setup *setup)
   g_clear_pointer (&setup->other_accounts, g_ptr_array_unref);
   g_clear_pointer (&setup->targets, g_ptr_array_unref);
   g_clear_pointer (&setup->other_texts, g_strfreev);
+  g_clear_pointer (&setup->roster, wc_roster_matcher_unref);
+}
+
+static void
+hasher_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The roster is kept as keyed hashes; the key is in the keyring. Without a
+ * keyring the check goes on without the roster, and says so. */
+static WcRosterMatcher *
+load_roster (WcStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(WcHasher) hasher = NULL;
+  g_autoptr(WcRosterMatcher) roster = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wc_hasher_load_async (NULL, hasher_loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  hasher = wc_hasher_load_finish (result, &error);
+  if (hasher != NULL)
+    roster = wc_roster_matcher_new_from_store (store, hasher, &error);
+  if (roster == NULL)
+    {
+      g_printerr (_("Warning: checking without your patient roster: %s\n"), error->message);
+      return NULL;
+    }
+  if (wc_roster_matcher_is_empty (roster))
+    return NULL;
+  return g_steal_pointer (&roster);
 }
 
 static void
@@ -138,6 +176,11 @@ load_setup (WcIdentityKind  identity,
       if (info != NULL && !g_ptr_array_find (setup->targets, info, NULL))
         g_ptr_array_add (setup->targets, info);
     }
+
+  /* Only a user who imported a roster needs the keyring for it. */
+  if (wc_store_count_roster_hashes (store, WC_ROSTER_KIND_NAME) > 0
+      || wc_store_count_roster_hashes (store, WC_ROSTER_KIND_HANDLE) > 0)
+    setup->roster = load_roster (store);
 
   {
     g_autoptr(GPtrArray) drafts = wc_store_list_drafts (store, other, NULL);
@@ -392,6 +435,7 @@ wc_check_command_main (int    argc,
   check.other_accounts = setup.other_accounts;
   check.targets = setup.targets;
   check.other_texts = (const char * const *) setup.other_texts;
+  check.roster = setup.roster;
 
   for (guint i = 0; i < n_files; i++)
     {
