@@ -273,6 +273,7 @@ migrate (WcStore  *self,
          GError  **error)
 {
   int version = read_user_version (self, error);
+  g_autofree char *bump = NULL;
 
   if (version < 0)
     return FALSE;
@@ -285,20 +286,27 @@ migrate (WcStore  *self,
       return FALSE;
     }
 
+  if (version >= target)
+    return TRUE;
+
+  /* Every step up to the target in one transaction: a database is either
+   * at its old version or at the new one, never in between. */
+  if (!begin (self, error))
+    return FALSE;
   for (; version < target; version++)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
-
       g_debug ("Migrating the database from schema %d to %d", version, version + 1);
-      if (!begin (self, error))
-        return FALSE;
-      if (!exec_sql (self, migrations[version], error) ||
-          !exec_sql (self, bump, error) ||
-          !commit (self, error))
+      if (!exec_sql (self, migrations[version], error))
         {
           rollback (self);
           return FALSE;
         }
+    }
+  bump = g_strdup_printf ("PRAGMA user_version = %d", target);
+  if (!exec_sql (self, bump, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
     }
   return TRUE;
 }
