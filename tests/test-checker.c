@@ -223,8 +223,15 @@ test_length_limits (void)
   for (guint i = 0; i < long_post->len; i++)
     if (g_str_equal (wc_finding_get_id (g_ptr_array_index (long_post, i)), "limit.length"))
       {
+        guint n;
+        const WcSpan *spans = wc_finding_get_spans (g_ptr_array_index (long_post, i), &n);
+
         limits++;
         g_assert_nonnull (strstr (wc_finding_get_message (g_ptr_array_index (long_post, i)), "Bluesky"));
+        /* Only the 100 characters over Bluesky's 300 are underlined. */
+        g_assert_cmpuint (n, ==, 1);
+        g_assert_cmpuint (spans[0].start, ==, 300);
+        g_assert_cmpuint (spans[0].end, ==, 400);
       }
   g_assert_cmpuint (limits, ==, 1);
 

@@ -66,6 +66,19 @@ test_graphemes (void)
 }
 
 static void
+test_grapheme_offset (void)
+{
+  const char *text = "e\xcc\x81t\xc3\xa9 \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd!";
+
+  g_assert_cmpuint (wc_text_grapheme_offset (text, 0), ==, 0);
+  g_assert_cmpuint (wc_text_grapheme_offset (text, 1), ==, 3);   /* after e + combining acute */
+  g_assert_cmpuint (wc_text_grapheme_offset (text, 4), ==, 7);   /* the emoji with its skin tone */
+  g_assert_cmpuint (wc_text_grapheme_offset (text, 5), ==, 15);  /* "!" */
+  g_assert_cmpuint (wc_text_grapheme_offset (text, 9), ==, strlen (text));
+  g_assert_cmpuint (wc_text_grapheme_offset ("", 3), ==, 0);
+}
+
+static void
 test_shorten_links (void)
 {
   g_autofree char *a = wc_text_shorten_links ("See https://example.org/a/very/long/path/to/article?x=1 now.");
@@ -113,6 +126,7 @@ main (int   argc,
   g_test_add_func ("/text/find-words-boundaries", test_find_words_boundaries);
   g_test_add_func ("/text/graphemes", test_graphemes);
   g_test_add_func ("/text/shorten-links", test_shorten_links);
+  g_test_add_func ("/text/grapheme-offset", test_grapheme_offset);
   g_test_add_func ("/limits/mastodon-length", test_mastodon_length);
   g_test_add_func ("/limits/bluesky-length", test_bluesky_length);
 

@@ -538,8 +538,15 @@ check_limits (WcChecker            *self,
           g_autofree char *detail = g_strdup_printf (_("%s: %u characters of %u."),
                                                      wc_network_info_get_name (info), length, limit);
           WcFinding *finding = wc_checker_make_finding (self, "limit.length", FALSE, detail);
+          guint graphemes = wc_text_count_graphemes (text, -1);
+          guint excess = length - limit;
 
-          wc_finding_add_span (finding, 0, strlen (text));
+          /* Underline what is over the limit: the last graphemes, as many
+           * as the post is too long (links and mentions make this an
+           * estimate on Mastodon). */
+          wc_finding_add_span (finding,
+                               wc_text_grapheme_offset (text, graphemes > excess ? graphemes - excess : 0),
+                               strlen (text));
           g_ptr_array_add (findings, finding);
         }
       if (bytes > WC_BLUESKY_MAX_BYTES)

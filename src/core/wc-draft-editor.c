@@ -903,6 +903,9 @@ wc_draft_editor_dismiss (WcDraftEditor  *self,
       return FALSE;
     }
 
+  /* The dismissal is kept with the draft, so the draft must be stored. */
+  if (wc_draft_get_id (self->draft) < 0)
+    set_dirty (self, TRUE);
   if (!wc_draft_editor_save_now (self, error))
     return FALSE;
   if (!wc_store_add_dismissal (self->store, wc_draft_get_id (self->draft), wc_finding_get_id (finding),
@@ -1010,7 +1013,7 @@ wc_draft_editor_save_now (WcDraftEditor  *self,
   g_return_val_if_fail (WC_IS_DRAFT_EDITOR (self), FALSE);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
-  if (!self->dirty && wc_draft_get_id (self->draft) >= 0)
+  if (!self->dirty)
     return TRUE;
   if (!wc_store_save_draft (self->store, self->draft, error))
     return FALSE;

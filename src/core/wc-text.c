@@ -232,6 +232,37 @@ wc_text_count_graphemes (const char *text,
   return count;
 }
 
+/**
+ * wc_text_grapheme_offset:
+ * @text: UTF-8 text
+ * @index: a grapheme cluster index
+ *
+ * Returns: the byte offset where the @index-th grapheme cluster starts, or
+ *   the length of @text when it has fewer
+ */
+gsize
+wc_text_grapheme_offset (const char *text,
+                         guint       index)
+{
+  g_autofree PangoLogAttr *attrs = NULL;
+  gsize length = strlen (text);
+  int n_chars;
+  guint seen = 0;
+  const char *p = text;
+
+  if (length == 0)
+    return 0;
+
+  n_chars = g_utf8_strlen (text, length);
+  attrs = g_new0 (PangoLogAttr, n_chars + 1);
+  pango_get_log_attrs (text, length, -1, pango_language_from_string ("C"), attrs, n_chars + 1);
+
+  for (int i = 0; i < n_chars; i++, p = g_utf8_next_char (p))
+    if (attrs[i].is_cursor_position && seen++ == index)
+      return p - text;
+  return length;
+}
+
 /* Where a URL starts and ends in @text, from @from on. */
 static gboolean
 find_url (const char  *text,

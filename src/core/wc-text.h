@@ -26,6 +26,8 @@ char   *wc_text_fold             (const char *text);
 guint   wc_text_count_graphemes  (const char *text,
                                   gssize      length);
 char   *wc_text_shorten_links    (const char *text);
+gsize   wc_text_grapheme_offset  (const char *text,
+                                  guint       index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcFoldedText, wc_folded_text_free)
 
