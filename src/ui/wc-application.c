@@ -22,6 +22,8 @@ struct _WcApplication
 
   GSettings      *settings;
   WcStore        *store;
+  WcChecker      *checker;
+  GThread        *checker_thread;  /* loads the checks while the window opens */
   char           *moved_aside_path;
   GError         *store_error;
   WcIdentityKind  active_identity;
@@ -231,6 +233,17 @@ wc_application_activate (GApplication *application)
   show_store_problem (self, window);
 }
 
+static gpointer
+load_checker_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  WcChecker *checker = wc_checker_new (&error);
+
+  if (checker == NULL)
+    g_warning ("Cannot load the checks: %s", error->message);
+  return checker;
+}
+
 static void
 wc_application_startup (GApplication *application)
 {
@@ -256,6 +269,11 @@ wc_application_startup (GApplication *application)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action,
                                            accels[i].accels);
+
+  /* Compiling the checks' patterns takes a few milliseconds: do it on the
+   * other core while the window is built. */
+  if (self->checker == NULL && self->checker_thread == NULL)
+    self->checker_thread = g_thread_new ("whitecoat-checks", load_checker_thread, NULL);
 }
 
 static void
@@ -268,6 +286,13 @@ wc_application_dispose (GObject *object)
   self->preferences = NULL;
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
+  if (self->checker_thread != NULL)
+    {
+      WcChecker *checker = g_thread_join (g_steal_pointer (&self->checker_thread));
+
+      g_clear_object (&checker);
+    }
+  g_clear_object (&self->checker);
 
   G_OBJECT_CLASS (wc_application_parent_class)->dispose (object);
 }
@@ -653,4 +678,34 @@ wc_application_reload_store (WcApplication *self)
   wc_application_notify_identity_changed (self, WC_IDENTITY_PROFESSIONAL);
   wc_application_notify_identity_changed (self, WC_IDENTITY_PERSONAL);
   wc_application_notify_accounts_changed (self);
+}
+
+/**
+ * wc_application_get_checker:
+ * @self: a #WcApplication
+ *
+ * Returns the checks, loading their definitions on first use; every open
+ * draft shares them.
+ *
+ * Returns: (transfer none) (nullable): the checker, or %NULL when the check
+ *   definitions cannot be read
+ */
+WcChecker *
+wc_application_get_checker (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  if (self->checker == NULL && self->checker_thread != NULL)
+    self->checker = g_thread_join (g_steal_pointer (&self->checker_thread));
+
+  if (self->checker == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->checker = wc_checker_new (&error);
+      if (self->checker == NULL)
+        g_warning ("Cannot load the checks: %s", error->message);
+    }
+
+  return self->checker;
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "wc-checker.h"
 #include "wc-store.h"
 
 G_BEGIN_DECLS
@@ -45,5 +46,10 @@ const char     *wc_application_get_moved_aside_path (WcApplication *self);
  * default path, then emits "identity-changed" for both identities and
  * "accounts-changed" so that every view reloads. */
 void            wc_application_reload_store        (WcApplication  *self);
+
+/* --- Added for the composer --- */
+/* The checks, loaded once and shared by every open draft; NULL only when
+ * the check definitions cannot be read. */
+WcChecker      *wc_application_get_checker         (WcApplication  *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wc-accounts-view.h"
+#include "wc-composer.h"
 #include "wc-window.h"
 
 #define MIN_WIDTH  360
@@ -33,6 +34,7 @@ struct _WcWindow
   AdwViewSwitcherTitle *switcher_title;
   guint                 identity_width_idle;
   WcAccountsView       *accounts_view;
+  WcComposer           *composer;
 
   GtkCssProvider       *css_provider;
   char                 *css_scope;
@@ -313,6 +315,7 @@ on_application_notify (WcWindow   *self,
                            self, 0);
 
   wc_accounts_view_set_application (self->accounts_view, app);
+  wc_composer_set_application (self->composer, app);
   update_identity (self);
 }
 
@@ -359,6 +362,7 @@ wc_window_class_init (WcWindowClass *klass)
   window_class->close_request = wc_window_close_request;
 
   g_type_ensure (WC_TYPE_ACCOUNTS_VIEW);
+  g_type_ensure (WC_TYPE_COMPOSER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-window.ui");
@@ -370,6 +374,7 @@ wc_window_class_init (WcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, accounts_view);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, composer);
 }
 
 static void
@@ -443,6 +448,20 @@ wc_window_get_view_stack (WcWindow *self)
   g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
 
   return self->stack;
+}
+
+/**
+ * wc_window_get_composer:
+ * @self: a #WcWindow
+ *
+ * Returns: (transfer none): the Compose view
+ */
+WcComposer *
+wc_window_get_composer (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  return self->composer;
 }
 
 /**

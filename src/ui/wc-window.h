@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "wc-application.h"
+#include "wc-composer.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,7 @@ WcWindow     *wc_window_new                (WcApplication *application);
 void          wc_window_add_toast          (WcWindow      *self,
                                             AdwToast      *toast);
 AdwViewStack *wc_window_get_view_stack     (WcWindow      *self);
+WcComposer   *wc_window_get_composer       (WcWindow      *self);
 GtkWidget    *wc_window_get_accounts_view  (WcWindow      *self);
 /* For tests: what the header shows and the colour of the identity band. */
 const char   *wc_window_get_identity_text  (WcWindow      *self);
