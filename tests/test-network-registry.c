@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "wc-manual-network.h"
+#include "wc-mastodon.h"
 #include "wc-network-registry.h"
 
 /* A stand-in implementation, registered by the test to check that the
@@ -82,10 +83,19 @@ test_registry_every_network_has_an_object (void)
       g_assert_true (WC_IS_NETWORK (network));
       g_assert_true (wc_network_get_account (network) == account);
       g_assert_true (wc_network_get_info (network) == info);
-      /* No API implementation is built in yet: every network is manual. */
-      g_assert_true (WC_IS_MANUAL_NETWORK (network));
-      g_assert_true (wc_network_is_manual (network));
-      g_assert_cmpuint (wc_network_get_capabilities (network), ==, WC_NETWORK_CAPABILITY_NONE);
+      if (g_str_equal (wc_network_info_get_id (info), "mastodon"))
+        {
+          g_assert_true (WC_IS_MASTODON (network));
+          g_assert_false (wc_network_is_manual (network));
+          g_assert_true (wc_network_get_capabilities (network) & WC_NETWORK_CAPABILITY_SIGN_IN);
+        }
+      else
+        {
+          /* The others have no API implementation (yet): manual. */
+          g_assert_true (WC_IS_MANUAL_NETWORK (network));
+          g_assert_true (wc_network_is_manual (network));
+          g_assert_cmpuint (wc_network_get_capabilities (network), ==, WC_NETWORK_CAPABILITY_NONE);
+        }
       g_assert_finalize_object (g_steal_pointer (&network));
     }
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "wc-manual-network.h"
+#include "wc-mastodon.h"
 #include "wc-network-registry.h"
 
 static GHashTable *registry;  /* network id → GType */
@@ -34,14 +35,21 @@ wc_network_registry_register (const char *network_id,
 /**
  * wc_network_registry_ensure_builtin:
  *
- * Registers the implementations compiled into Whitecoat. None are built in
- * yet: every network is handled as a manual one until its implementation
- * lands.
+ * Registers the implementations compiled into Whitecoat, once; a later
+ * wc_network_registry_register() replaces one (tests do). Networks without
+ * an implementation are handled as manual ones.
  */
 void
 wc_network_registry_ensure_builtin (void)
 {
-  g_type_ensure (WC_TYPE_MANUAL_NETWORK);
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      g_type_ensure (WC_TYPE_MANUAL_NETWORK);
+      wc_network_registry_register ("mastodon", WC_TYPE_MASTODON);
+      g_once_init_leave (&done, 1);
+    }
 }
 
 /**

@@ -5,7 +5,32 @@
 
 #include "wc-network.h"
 
-G_DEFINE_QUARK (wc-network-error-quark, wc_network_error)
+/* The error domain carries, for "retry later", how long the server asked
+ * to wait (Retry-After or X-RateLimit-Reset). */
+typedef struct
+{
+  gint64 retry_after;  /* seconds; 0 = the server did not say */
+} WcNetworkErrorPrivate;
+
+static void
+wc_network_error_private_init (WcNetworkErrorPrivate *priv)
+{
+  priv->retry_after = 0;
+}
+
+static void
+wc_network_error_private_copy (const WcNetworkErrorPrivate *src,
+                               WcNetworkErrorPrivate       *dest)
+{
+  dest->retry_after = src->retry_after;
+}
+
+static void
+wc_network_error_private_clear (WcNetworkErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (WcNetworkError, wc_network_error)
 G_DEFINE_INTERFACE (WcNetwork, wc_network, G_TYPE_OBJECT)
 
 static WcNetworkCapabilities
@@ -34,6 +59,40 @@ gboolean
 wc_network_error_is_transient (const GError *error)
 {
   return g_error_matches (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_RETRY_LATER);
+}
+
+/**
+ * wc_network_error_new_retry:
+ * @retry_after_seconds: how long the server asked to wait, or 0
+ * @message: what to tell the user
+ *
+ * Returns: (transfer full): a #WC_NETWORK_ERROR_RETRY_LATER error
+ */
+GError *
+wc_network_error_new_retry (gint64      retry_after_seconds,
+                            const char *message)
+{
+  GError *error = g_error_new_literal (WC_NETWORK_ERROR, WC_NETWORK_ERROR_RETRY_LATER, message);
+  WcNetworkErrorPrivate *priv = wc_network_error_get_private (error);
+
+  priv->retry_after = MAX (retry_after_seconds, 0);
+  return error;
+}
+
+/**
+ * wc_network_error_get_retry_after:
+ *
+ * Returns: the seconds the server asked to wait before trying again, or 0
+ */
+gint64
+wc_network_error_get_retry_after (const GError *error)
+{
+  WcNetworkErrorPrivate *priv;
+
+  if (!g_error_matches (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_RETRY_LATER))
+    return 0;
+  priv = wc_network_error_get_private (error);
+  return priv != NULL ? priv->retry_after : 0;
 }
 
 /**

@@ -20,10 +20,15 @@ typedef enum
   WC_NETWORK_ERROR_NOT_FOUND,     /* 404 */
   WC_NETWORK_ERROR_REJECTED,      /* 422 and other refusals, with the server's message */
   WC_NETWORK_ERROR_NOT_SUPPORTED, /* the network has no such API */
+  WC_NETWORK_ERROR_INSECURE,      /* the server's certificate did not verify */
+  WC_NETWORK_ERROR_BAD_RESPONSE,  /* the server answered something that is not its API */
 } WcNetworkErrorCode;
 
 GQuark   wc_network_error_quark       (void);
 gboolean wc_network_error_is_transient (const GError *error);
+GError  *wc_network_error_new_retry   (gint64        retry_after_seconds,
+                                       const char   *message);
+gint64   wc_network_error_get_retry_after (const GError *error);
 
 typedef enum /*< flags >*/
 {
