@@ -514,7 +514,11 @@ test_store_close_and_delete (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
 
+  g_autofree char *images = wc_store_dup_images_dir (store);
+  g_autofree char *image = g_build_filename (images, "cleaned.jpg", NULL);
+
   g_assert_true (wc_store_add_account (store, account, NULL));
+  write_file (image, "a cleaned clinical image", -1);
   wc_store_close (store);
   g_assert_null (wc_store_list_all_accounts (store, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED);
@@ -524,6 +528,8 @@ test_store_close_and_delete (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (image, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (images, G_FILE_TEST_EXISTS));
   /* Deleting what is already gone is fine. */
   g_assert_true (wc_store_delete_database (fixture->path, &error));
 }

@@ -829,7 +829,12 @@ wc_draft_editor_strip_image_async (WcDraftEditor       *self,
   data = g_new0 (StripData, 1);
   data->index = index;
   data->in_path = g_strdup (attachment->path);
-  data->out_path = g_strdup_printf ("%s/whitecoat/images/%s.%s", g_get_user_data_dir (), uuid, extension);
+  {
+    g_autofree char *images = wc_store_dup_images_dir (self->store);
+    g_autofree char *name = g_strdup_printf ("%s.%s", uuid, extension);
+
+    data->out_path = g_build_filename (images, name, NULL);
+  }
   g_task_set_task_data (task, data, (GDestroyNotify) strip_data_free);
   g_task_run_in_thread (task, strip_thread);
 }

@@ -602,12 +602,50 @@ check_open (WcStore  *self,
   return FALSE;
 }
 
+static char *
+images_dir_for (const char *database_path)
+{
+  g_autofree char *dir = g_path_get_dirname (database_path);
+
+  return g_build_filename (dir, "images", NULL);
+}
+
+/**
+ * wc_store_dup_images_dir:
+ *
+ * Returns: (transfer full): the folder, beside the database, where images
+ *   cleaned of their metadata are kept for the drafts
+ */
+char *
+wc_store_dup_images_dir (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return images_dir_for (self->path);
+}
+
+static gboolean
+remove_file (const char  *file,
+             GError     **error)
+{
+  if (g_unlink (file) != 0 && errno != ENOENT)
+    {
+      int saved_errno = errno;
+
+      g_debug ("Cannot remove %s: %s", file, g_strerror (saved_errno));
+      g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                   _("Whitecoat could not remove %s. Remove it by hand or check its permissions."),
+                   file);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * wc_store_delete_database:
  * @path: a database file (closed)
  *
- * Removes the database and its write-ahead log. Used by "Delete all
- * Whitecoat data".
+ * Removes the database, its write-ahead log and the images kept for the
+ * drafts. Used by "Delete all Whitecoat data".
  *
  * Returns: whether every file is gone
  */
@@ -616,21 +654,32 @@ wc_store_delete_database (const char  *path,
                           GError     **error)
 {
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *images = images_dir_for (path);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
 
-      if (g_unlink (file) != 0 && errno != ENOENT)
-        {
-          int saved_errno = errno;
+      if (!remove_file (file, error))
+        return FALSE;
+    }
 
-          g_debug ("Cannot remove %s: %s", file, g_strerror (saved_errno));
-          g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
-                       _("Whitecoat could not remove %s. Remove it by hand or check its permissions."),
-                       file);
-          return FALSE;
-        }
+  /* The images cleaned of their metadata belong to the drafts. */
+  dir = g_dir_open (images, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (images, name, NULL);
+
+      if (!remove_file (file, error))
+        return FALSE;
+    }
+  if (dir != NULL && g_rmdir (images) != 0 && errno != ENOENT)
+    {
+      g_set_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                   _("Whitecoat could not remove %s. Remove it by hand or check its permissions."), images);
+      return FALSE;
     }
   return TRUE;
 }

@@ -44,6 +44,7 @@ WcStore    *wc_store_open_at_version       (const char      *path,
                                             int              version,
                                             GError         **error);
 const char *wc_store_get_path              (WcStore         *self);
+char       *wc_store_dup_images_dir        (WcStore         *self);
 int         wc_store_get_schema_version    (WcStore         *self);
 void        wc_store_close                 (WcStore         *self);
 
