@@ -91,6 +91,17 @@ test_store_create (Fixture       *fixture,
   g_assert_cmpint (wc_store_get_schema_version (store), ==, WC_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (wc_store_get_path (store), ==, fixture->path);
 
+  /* The user's own, whatever the umask. */
+  {
+    GStatBuf st;
+    g_autofree char *dir = g_path_get_dirname (fixture->path);
+
+    g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0077, ==, 0);
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  }
+
   journal = query_text (fixture->path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal");
 

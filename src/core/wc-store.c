@@ -394,6 +394,17 @@ open_internal (const char  *path,
   if (!migrate (self, target_version, error))
     return NULL;
 
+  /* Drafts can hold what a patient must not lose: readable by the user
+   * only, whatever the umask (the folder is 0700 too). */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffix = i == 0 ? "" : i == 1 ? "-wal" : "-shm";
+      g_autofree char *file = g_strconcat (path, suffix, NULL);
+
+      if (g_chmod (file, 0600) != 0 && errno != ENOENT)
+        g_debug ("Cannot restrict %s: %s", file, g_strerror (errno));
+    }
+
   return g_steal_pointer (&self);
 }
 
