@@ -90,10 +90,10 @@ N_("A clinical image needs the patient’s recorded consent and your confirmatio
 /* data/checks/checks.json: check image.source */
 N_("This clinical image is not your own; can you trust the source?");
 /* data/checks/checks.json: check audience.tagged-in-personal */
-N_("People you tagged as patients or colleagues can see this personal post.");
+N_("This personal post is not private from people you tagged.");
 /* data/checks/checks.json: check audience.personal-public */
 N_("This personal post can be seen by anyone, not only by people you know.");
 /* data/checks/checks.json: check audience.professional-followers-only */
 N_("Only your followers will see this professional post, but your professional account is public. Is that what you meant?");
 /* data/checks/checks.json: check audience.employer */
-N_("People you tagged as your employer can see this post.");
+N_("Your employer’s social-media policy applies to this post.");

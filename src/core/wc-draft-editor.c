@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "wc-draft-editor.h"
 #include "wc-image-strip.h"
@@ -24,6 +25,13 @@ struct _WcDraftEditor
   GPtrArray      *own_accounts;    /* WcAccount */
   GPtrArray      *other_accounts;  /* WcAccount */
   GStrv           other_texts;
+
+  /* Who can see it */
+  WcHasher        *hasher;         /* nullable: the keyring may answer late */
+  WcRosterMatcher *roster;         /* nullable: no roster, or no hasher */
+  GHashTable      *tags;           /* person tags: hash → WcPersonTag */
+  GHashTable      *audiences;      /* account id → TargetAudience */
+  char            *mentions_key;   /* the mentions the audiences were computed with */
 
   GHashTable     *reports;         /* path → WcImageReport, or absent while inspecting */
   GHashTable     *inspecting;      /* paths being inspected */
@@ -94,6 +102,234 @@ compare_findings (gconstpointer a,
   return wc_finding_compare (*(WcFinding **) a, *(WcFinding **) b);
 }
 
+/* --- Who can see it ------------------------------------------------------ */
+
+/* What is known about one target account, read once from the store, and
+ * its audience for one visibility. */
+typedef struct
+{
+  gint64              account_id;
+  WcAccountState     *state;       /* nullable: never read */
+  WcFollowerSnapshot *snapshot;    /* nullable: never read */
+  char               *visibility;
+  WcAudience         *audience;    /* nullable until computed */
+} TargetAudience;
+
+static void
+target_audience_free (TargetAudience *entry)
+{
+  g_clear_pointer (&entry->state, wc_account_state_free);
+  g_clear_pointer (&entry->snapshot, wc_follower_snapshot_unref);
+  g_clear_pointer (&entry->audience, wc_audience_unref);
+  g_free (entry->visibility);
+  g_free (entry);
+}
+
+static GRegex *
+get_mention_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    {
+      /* "@anna", "@anna@med.example", "@anna.bsky.social"; not an e-mail
+       * address (a letter before the "@") nor a path in a link. */
+      GRegex *new_regex = g_regex_new ("(?<![\\w@/.])@\\w[\\w.-]*(?:@\\w[\\w-]*(?:\\.\\w[\\w-]*)+)?",
+                                       G_REGEX_OPTIMIZE, 0, NULL);
+
+      g_assert (new_regex != NULL);
+      g_once_init_leave (&regex, new_regex);
+    }
+  return regex;
+}
+
+/* The handles mentioned in the text, each once, without trailing dots. */
+static GPtrArray *
+find_mentions (const char *text)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+  GPtrArray *mentions = g_ptr_array_new_with_free_func (g_free);
+
+  g_regex_match (get_mention_regex (), text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *ref = g_match_info_fetch (match, 0);
+      gsize len = strlen (ref);
+      gboolean seen = FALSE;
+
+      while (len > 1 && (ref[len - 1] == '.' || ref[len - 1] == '-'))
+        ref[--len] = '\0';
+      for (guint i = 0; i < mentions->len && !seen; i++)
+        seen = g_ascii_strcasecmp (g_ptr_array_index (mentions, i), ref) == 0;
+      if (!seen)
+        g_ptr_array_add (mentions, g_steal_pointer (&ref));
+      g_match_info_next (match, NULL);
+    }
+  return mentions;
+}
+
+static WcAccount *
+find_own_account (WcDraftEditor *self,
+                  gint64         account_id)
+{
+  for (guint i = 0; self->own_accounts && i < self->own_accounts->len; i++)
+    {
+      WcAccount *account = g_ptr_array_index (self->own_accounts, i);
+
+      if (wc_account_get_id (account) == account_id)
+        return account;
+    }
+  return NULL;
+}
+
+static TargetAudience *
+ensure_target_audience (WcDraftEditor *self,
+                        gint64         account_id)
+{
+  TargetAudience *entry = g_hash_table_lookup (self->audiences, &account_id);
+  g_autoptr(GError) error = NULL;
+
+  if (entry != NULL)
+    return entry;
+
+  entry = g_new0 (TargetAudience, 1);
+  entry->account_id = account_id;
+  entry->state = wc_store_load_account_state (self->store, account_id, &error);
+  if (error != NULL && !g_error_matches (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND))
+    g_debug ("Cannot read the state of account %" G_GINT64_FORMAT ": %s", account_id, error->message);
+  g_clear_error (&error);
+  entry->snapshot = wc_store_load_follower_snapshot (self->store, account_id, &error);
+  if (error != NULL && !g_error_matches (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND))
+    g_debug ("Cannot read the followers of account %" G_GINT64_FORMAT ": %s", account_id, error->message);
+  g_hash_table_insert (self->audiences, &entry->account_id, entry);
+  return entry;
+}
+
+/* Two targets may raise the same warning: it is shown once, as the
+ * weightier of the two. */
+static void
+merge_finding (GPtrArray *all,
+               WcFinding *finding)
+{
+  for (guint k = 0; k < all->len; k++)
+    {
+      WcFinding *other = g_ptr_array_index (all, k);
+
+      if (!g_str_equal (wc_finding_get_id (other), wc_finding_get_id (finding)))
+        continue;
+      if (wc_finding_get_severity (finding) > wc_finding_get_severity (other))
+        {
+          /* The array's free function drops the weaker one. */
+          g_ptr_array_insert (all, k, wc_finding_ref (finding));
+          g_ptr_array_remove_index (all, k + 1);
+        }
+      return;
+    }
+  g_ptr_array_add (all, wc_finding_ref (finding));
+}
+
+/* The audiences of the targets, and their warnings as findings, appended
+ * to @all (one finding per check, the weightiest). An audience is computed
+ * again only when what it depends on changed: typing alone never does. */
+static void
+compute_audiences (WcDraftEditor *self,
+                   GPtrArray     *all)
+{
+  GPtrArray *targets = wc_draft_get_targets (self->draft);
+  g_autoptr(GPtrArray) refs = find_mentions (wc_draft_get_text (self->draft));
+  g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (WcMention));
+  g_autofree char *key = NULL;
+  WcAudienceMentions mentions;
+  WcIdentityKind identity = wc_draft_get_identity (self->draft);
+
+  g_ptr_array_add (refs, NULL);
+  key = g_strjoinv ("\n", (char **) refs->pdata);
+  g_ptr_array_remove_index (refs, refs->len - 1);
+  if (g_strcmp0 (key, self->mentions_key) != 0)
+    {
+      GHashTableIter iter;
+      TargetAudience *entry;
+
+      g_hash_table_iter_init (&iter, self->audiences);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+        g_clear_pointer (&entry->audience, wc_audience_unref);
+      g_free (self->mentions_key);
+      self->mentions_key = g_steal_pointer (&key);
+    }
+
+  for (guint i = 0; i < refs->len; i++)
+    {
+      WcMention mention = { g_ptr_array_index (refs, i), NULL };
+
+      if (self->hasher != NULL)
+        {
+          char *hash = wc_hasher_hash_handle (self->hasher, mention.ref);
+
+          g_ptr_array_add (hashes, hash);
+          mention.hash = hash;
+        }
+      g_array_append_val (items, mention);
+    }
+  mentions.items = (const WcMention *) (gpointer) items->data;
+  mentions.n_items = items->len;
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      WcDraftTarget *target = g_ptr_array_index (targets, i);
+      WcAccount *account = find_own_account (self, target->account_id);
+      TargetAudience *entry;
+      g_autoptr(GPtrArray) findings = NULL;
+
+      if (account == NULL)
+        continue;
+      entry = ensure_target_audience (self, target->account_id);
+      if (entry->audience == NULL || g_strcmp0 (entry->visibility, target->visibility) != 0)
+        {
+          g_clear_pointer (&entry->audience, wc_audience_unref);
+          g_free (entry->visibility);
+          entry->visibility = g_strdup (target->visibility);
+          entry->audience = wc_audience_compute (entry->state, entry->snapshot, self->tags, identity,
+                                                 wc_account_get_network (account), target->visibility,
+                                                 &mentions);
+        }
+
+      findings = wc_audience_make_findings (entry->audience, self->checker);
+      for (guint j = 0; j < findings->len; j++)
+        merge_finding (all, g_ptr_array_index (findings, j));
+    }
+}
+
+static void
+load_roster (WcDraftEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->roster, wc_roster_matcher_unref);
+  if (self->hasher == NULL)
+    return;
+  self->roster = wc_roster_matcher_new_from_store (self->store, self->hasher, &error);
+  if (self->roster == NULL)
+    g_debug ("Cannot read the roster: %s", error->message);
+  else if (wc_roster_matcher_is_empty (self->roster))
+    g_clear_pointer (&self->roster, wc_roster_matcher_unref);
+}
+
+/* Tags, roster and what the networks told: read again from the store. */
+static void
+load_people (WcDraftEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_remove_all (self->audiences);
+  g_clear_pointer (&self->tags, g_hash_table_unref);
+
+  self->tags = wc_store_load_person_tags (self->store, &error);
+  if (self->tags == NULL)
+    g_debug ("Cannot read the person tags: %s", error->message);
+  load_roster (self);
+}
+
 static void
 run_checks (WcDraftEditor *self)
 {
@@ -132,8 +368,10 @@ run_checks (WcDraftEditor *self)
   context.content_warning = wc_draft_get_content_warning (self->draft);
   context.other_texts = (const char * const *) self->other_texts;
   context.n_images = attachments->len;
+  context.roster = self->roster;
 
   all = wc_checker_check_text (self->checker, &context, wc_draft_get_text (self->draft));
+  compute_audiences (self, all);
 
   for (guint i = 0; i < attachments->len; i++)
     {
@@ -317,6 +555,8 @@ load_context (WcDraftEditor *self)
   for (guint i = 0; drafts && i < drafts->len; i++)
     g_strv_builder_add (texts, wc_draft_get_text (g_ptr_array_index (drafts, i)));
   self->other_texts = g_strv_builder_end (texts);
+
+  load_people (self);
 }
 
 static gboolean
@@ -366,6 +606,11 @@ wc_draft_editor_finalize (GObject *object)
   g_clear_pointer (&self->dismissals, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->hasher, wc_hasher_unref);
+  g_clear_pointer (&self->roster, wc_roster_matcher_unref);
+  g_clear_pointer (&self->tags, g_hash_table_unref);
+  g_clear_pointer (&self->audiences, g_hash_table_unref);
+  g_clear_pointer (&self->mentions_key, g_free);
 
   G_OBJECT_CLASS (wc_draft_editor_parent_class)->finalize (object);
 }
@@ -450,6 +695,8 @@ wc_draft_editor_init (WcDraftEditor *self)
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_finding_unref);
   self->cancellable = g_cancellable_new ();
   self->can_publish = TRUE;
+  self->audiences = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                           (GDestroyNotify) target_audience_free);
 }
 
 /**
@@ -1037,4 +1284,79 @@ wc_draft_editor_reload_context (WcDraftEditor *self)
   g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
   load_context (self);
   run_checks (self);
+}
+
+/**
+ * wc_draft_editor_set_hasher:
+ * @hasher: (nullable): the keyed hash of person tags and the roster
+ *
+ * With the hasher, names on the patient roster become findings and the
+ * people mentioned are recognised among the tagged ones. The checks run
+ * again at once.
+ */
+void
+wc_draft_editor_set_hasher (WcDraftEditor *self,
+                            WcHasher      *hasher)
+{
+  g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
+
+  if (self->hasher == hasher)
+    return;
+  g_clear_pointer (&self->hasher, wc_hasher_unref);
+  if (hasher != NULL)
+    self->hasher = wc_hasher_ref (hasher);
+  load_roster (self);
+  /* Mentioned people are recognised by their hashes now: compute again,
+   * unless nobody is mentioned. */
+  if (self->mentions_key != NULL && self->mentions_key[0] != '\0')
+    g_clear_pointer (&self->mentions_key, g_free);
+  run_checks (self);
+}
+
+/**
+ * wc_draft_editor_get_hasher:
+ *
+ * Returns: (transfer none) (nullable): the hasher
+ */
+WcHasher *
+wc_draft_editor_get_hasher (WcDraftEditor *self)
+{
+  g_return_val_if_fail (WC_IS_DRAFT_EDITOR (self), NULL);
+  return self->hasher;
+}
+
+/**
+ * wc_draft_editor_reload_people:
+ *
+ * Reads the person tags, the roster, the account states and the follower
+ * snapshots again, after the user tagged someone or changed the roster, or
+ * a network told something new; the checks and audiences follow at once.
+ */
+void
+wc_draft_editor_reload_people (WcDraftEditor *self)
+{
+  g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
+  load_people (self);
+  run_checks (self);
+}
+
+/**
+ * wc_draft_editor_get_audience:
+ * @account_id: a target of the draft
+ *
+ * Returns: (transfer none) (nullable): who can see the draft on that
+ *   account, as of the last run of the checks; %NULL when it is not a target
+ */
+WcAudience *
+wc_draft_editor_get_audience (WcDraftEditor *self,
+                              gint64         account_id)
+{
+  TargetAudience *entry;
+
+  g_return_val_if_fail (WC_IS_DRAFT_EDITOR (self), NULL);
+
+  if (wc_draft_find_target (self->draft, account_id) == NULL)
+    return NULL;
+  entry = g_hash_table_lookup (self->audiences, &account_id);
+  return entry != NULL ? entry->audience : NULL;
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "wc-audience.h"
 #include "wc-checker.h"
 #include "wc-draft.h"
 #include "wc-store.h"
@@ -98,5 +99,16 @@ gboolean       wc_draft_editor_save_now         (WcDraftEditor  *self,
                                                  GError        **error);
 gboolean       wc_draft_editor_get_dirty        (WcDraftEditor  *self);
 void           wc_draft_editor_reload_context   (WcDraftEditor  *self);
+
+/* Who can see it: an audience per target, recomputed only when a target,
+ * its visibility, the people mentioned or the tags change. The hasher (from
+ * the keyring, so it may come late) recognises mentioned people and the
+ * patient roster; without it the roster check stays silent. */
+void           wc_draft_editor_set_hasher       (WcDraftEditor  *self,
+                                                 WcHasher       *hasher);
+WcHasher      *wc_draft_editor_get_hasher       (WcDraftEditor  *self);
+void           wc_draft_editor_reload_people    (WcDraftEditor  *self);
+WcAudience    *wc_draft_editor_get_audience     (WcDraftEditor  *self,
+                                                 gint64          account_id);
 
 G_END_DECLS

@@ -28,10 +28,14 @@ struct _WcApplication
   GError         *store_error;
   WcIdentityKind  active_identity;
   GtkWindow      *preferences;
+  WcHasher       *hasher;
+  GError         *hasher_error;
+  GCancellable   *hasher_cancellable;  /* while loading */
 
   guint           store_tried : 1;
   guint           store_problem_shown : 1;
   guint           bench : 1;
+  guint           hasher_problem_shown : 1;
 };
 
 G_DEFINE_FINAL_TYPE (WcApplication, wc_application, ADW_TYPE_APPLICATION)
@@ -39,6 +43,7 @@ G_DEFINE_FINAL_TYPE (WcApplication, wc_application, ADW_TYPE_APPLICATION)
 enum {
   PROP_0,
   PROP_ACTIVE_IDENTITY,
+  PROP_HASHER,
   N_PROPS
 };
 
@@ -47,6 +52,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   IDENTITY_CHANGED,
   ACCOUNTS_CHANGED,
+  PEOPLE_CHANGED,
   N_SIGNALS
 };
 
@@ -145,6 +151,57 @@ show_store_problem (WcApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Once, in plain words: without the keyring Whitecoat still works, but
+ * cannot keep person tags or a patient roster. */
+static void
+show_hasher_problem (WcApplication *self)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  if (self->hasher_error == NULL || self->hasher_problem_shown || parent == NULL
+      || g_error_matches (self->hasher_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->hasher_problem_shown = TRUE;
+  dialog = adw_message_dialog_new (parent, _("Person Tags and the Patient Roster Are Off"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s\n\nEverything else works. Whitecoat keeps the people you tag and your "
+                                    "patient roster only in a form locked with a key from your keyring, so it "
+                                    "cannot use them until the keyring can be opened. Start Whitecoat again to "
+                                    "try once more."),
+                                  self->hasher_error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+hasher_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WcApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcHasher) hasher = wc_hasher_load_finish (result, &error);
+
+  g_clear_object (&self->hasher_cancellable);
+  if (hasher == NULL)
+    {
+      /* The message is for the user; the keyring's details are in the
+       * debug log of whitecoat-keyring. */
+      g_debug ("No hashing key: %s", error->message);
+      if (self->hasher == NULL)
+        {
+          g_clear_error (&self->hasher_error);
+          self->hasher_error = g_steal_pointer (&error);
+          show_hasher_problem (self);
+        }
+      return;
+    }
+  if (self->hasher == NULL)
+    wc_application_set_hasher (self, hasher);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -231,6 +288,9 @@ wc_application_activate (GApplication *application)
 
   /* Last, so that it sits on top of the onboarding. */
   show_store_problem (self, window);
+
+  /* The keyring answers after the first frame. */
+  wc_application_load_hasher (self);
 }
 
 static gpointer
@@ -293,6 +353,9 @@ wc_application_dispose (GObject *object)
       g_clear_object (&checker);
     }
   g_clear_object (&self->checker);
+  g_cancellable_cancel (self->hasher_cancellable);
+  g_clear_object (&self->hasher_cancellable);
+  g_clear_pointer (&self->hasher, wc_hasher_unref);
 
   G_OBJECT_CLASS (wc_application_parent_class)->dispose (object);
 }
@@ -304,6 +367,7 @@ wc_application_finalize (GObject *object)
 
   g_clear_pointer (&self->moved_aside_path, g_free);
   g_clear_error (&self->store_error);
+  g_clear_error (&self->hasher_error);
 
   G_OBJECT_CLASS (wc_application_parent_class)->finalize (object);
 }
@@ -320,6 +384,10 @@ wc_application_get_property (GObject    *object,
     {
     case PROP_ACTIVE_IDENTITY:
       g_value_set_enum (value, self->active_identity);
+      break;
+
+    case PROP_HASHER:
+      g_value_set_boxed (value, self->hasher);
       break;
 
     default:
@@ -372,6 +440,17 @@ wc_application_class_init (WcApplicationClass *klass)
                        WC_IDENTITY_PROFESSIONAL,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * WcApplication:hasher:
+   *
+   * The keyed hash of person tags and the roster, once the keyring gave
+   * its key; %NULL before.
+   */
+  properties[PROP_HASHER] =
+    g_param_spec_boxed ("hasher", NULL, NULL,
+                        WC_TYPE_HASHER,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -392,6 +471,19 @@ wc_application_class_init (WcApplicationClass *klass)
    */
   signals[ACCOUNTS_CHANGED] =
     g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * WcApplication::people-changed:
+   *
+   * Person tags or the patient roster changed, or a network told
+   * something new about followers: audiences and checks are out of date.
+   */
+  signals[PEOPLE_CHANGED] =
+    g_signal_new ("people-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -708,4 +800,96 @@ wc_application_get_checker (WcApplication *self)
     }
 
   return self->checker;
+}
+
+/* --- Added for the audience preview and the patient roster --- */
+
+/**
+ * wc_application_get_hasher:
+ * @self: a #WcApplication
+ *
+ * Returns: (transfer none) (nullable): the hasher, or %NULL while the
+ *   keyring has not answered or when it cannot be used
+ */
+WcHasher *
+wc_application_get_hasher (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  return self->hasher;
+}
+
+/**
+ * wc_application_get_hasher_error:
+ * @self: a #WcApplication
+ *
+ * Returns: (transfer none) (nullable): why there is no hasher, in words
+ *   for the user; %NULL while loading or once loaded
+ */
+const GError *
+wc_application_get_hasher_error (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  return self->hasher_error;
+}
+
+/**
+ * wc_application_load_hasher:
+ * @self: a #WcApplication
+ *
+ * Asks the keyring for the hashing key (making one the first time), unless
+ * the hasher is there or on its way. The window does this once it is shown.
+ */
+void
+wc_application_load_hasher (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  if (self->hasher != NULL || self->hasher_cancellable != NULL || self->bench)
+    return;
+
+  g_clear_error (&self->hasher_error);
+  self->hasher_cancellable = g_cancellable_new ();
+  wc_hasher_load_async (self->hasher_cancellable, hasher_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * wc_application_set_hasher:
+ * @self: a #WcApplication
+ * @hasher: (nullable): a hasher
+ *
+ * Sets the hasher, as the keyring's answer does; tests set one with a key
+ * of their own.
+ */
+void
+wc_application_set_hasher (WcApplication *self,
+                           WcHasher      *hasher)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  if (self->hasher == hasher)
+    return;
+
+  g_clear_pointer (&self->hasher, wc_hasher_unref);
+  if (hasher != NULL)
+    {
+      self->hasher = wc_hasher_ref (hasher);
+      g_clear_error (&self->hasher_error);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HASHER]);
+}
+
+/**
+ * wc_application_notify_people_changed:
+ * @self: a #WcApplication
+ *
+ * Tells every view that person tags or the roster changed.
+ */
+void
+wc_application_notify_people_changed (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  g_signal_emit (self, signals[PEOPLE_CHANGED], 0);
 }

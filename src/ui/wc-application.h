@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "wc-checker.h"
+#include "wc-person.h"
 #include "wc-store.h"
 
 G_BEGIN_DECLS
@@ -51,5 +52,18 @@ void            wc_application_reload_store        (WcApplication  *self);
 /* The checks, loaded once and shared by every open draft; NULL only when
  * the check definitions cannot be read. */
 WcChecker      *wc_application_get_checker         (WcApplication  *self);
+
+/* --- Added for the audience preview and the patient roster --- */
+/* The keyed hash of person tags and the roster. Its key is in the keyring,
+ * so it comes late: NULL until then (notify::hasher says when), and for
+ * good when the keyring cannot be used (see the error). */
+WcHasher       *wc_application_get_hasher          (WcApplication  *self);
+const GError   *wc_application_get_hasher_error    (WcApplication  *self);
+void            wc_application_load_hasher         (WcApplication  *self);
+void            wc_application_set_hasher          (WcApplication  *self,
+                                                    WcHasher       *hasher);
+/* Emitted as "people-changed" when person tags or the roster changed, or a
+ * network told something new about followers. */
+void            wc_application_notify_people_changed (WcApplication *self);
 
 G_END_DECLS

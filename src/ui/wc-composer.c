@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "wc-attachment-row.h"
+#include "wc-audience-view.h"
 #include "wc-composer.h"
 #include "wc-finding-row.h"
 #include "wc-limits.h"
@@ -61,6 +62,7 @@ struct _WcComposer
   GtkListBox      *drafts_list;
   GtkWidget       *post_button;
   GtkWidget       *schedule_button;
+  WcAudienceView  *audience_view;
 
   GtkTextBuffer   *buffer;
   GtkTextTag      *tags[3];          /* by WcSeverity */
@@ -1019,6 +1021,8 @@ close_editor (WcComposer *self)
   g_cancellable_cancel (self->editor_cancellable);
   g_clear_object (&self->editor_cancellable);
   g_signal_handlers_disconnect_by_data (self->editor, self);
+  if (self->audience_view != NULL)
+    wc_audience_view_set_editor (self->audience_view, NULL);
   g_clear_object (&self->editor);
   g_clear_handle_id (&self->counters_source, g_source_remove);
 }
@@ -1054,6 +1058,11 @@ open_draft (WcComposer *self,
 
   self->editor = wc_draft_editor_new (store, checker, draft);
   self->editor_cancellable = g_cancellable_new ();
+  /* Roster names and mentioned people need the key from the keyring; the
+   * audience view follows the editor's findings. */
+  wc_draft_editor_set_hasher (self->editor, wc_application_get_hasher (self->application));
+  if (self->audience_view != NULL)
+    wc_audience_view_set_editor (self->audience_view, self->editor);
   if (wc_draft_get_id (draft) >= 0)
     self->last_draft[wc_draft_get_identity (draft) == WC_IDENTITY_PERSONAL ? 0 : 1] = wc_draft_get_id (draft);
 
@@ -2114,6 +2123,20 @@ on_accounts_changed (WcComposer *self)
 }
 
 static void
+on_hasher_changed (WcComposer *self)
+{
+  if (self->editor != NULL)
+    wc_draft_editor_set_hasher (self->editor, wc_application_get_hasher (self->application));
+}
+
+static void
+on_people_changed (WcComposer *self)
+{
+  if (self->editor != NULL)
+    wc_draft_editor_reload_people (self->editor);
+}
+
+static void
 on_identity_changed (WcComposer     *self,
                      WcIdentityKind  kind)
 {
@@ -2146,6 +2169,7 @@ wc_composer_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->application, self);
   g_clear_object (&self->application);
 
+  self->audience_view = NULL;
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_COMPOSER);
 
@@ -2277,6 +2301,10 @@ wc_composer_init (WcComposer *self)
   gtk_widget_set_layout_manager (self->split,
                                  gtk_custom_layout_new (split_request_mode, split_measure, split_allocate));
 
+  /* Who can see it, below the checks. */
+  self->audience_view = WC_AUDIENCE_VIEW (wc_audience_view_new ());
+  gtk_box_append (GTK_BOX (self->side_panel), GTK_WIDGET (self->audience_view));
+
   self->buffer = gtk_text_view_get_buffer (self->text_view);
   /* Created in this order so that a blocker's underline wins where
    * findings overlap. */
@@ -2366,6 +2394,8 @@ wc_composer_set_application (WcComposer    *self,
   if (self->application != NULL)
     g_signal_handlers_disconnect_by_data (self->application, self);
   g_set_object (&self->application, application);
+  if (self->audience_view != NULL)
+    wc_audience_view_set_application (self->audience_view, application);
 
   if (application != NULL)
     {
@@ -2375,6 +2405,10 @@ wc_composer_set_application (WcComposer    *self,
                                G_CALLBACK (on_accounts_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (application, "identity-changed",
                                G_CALLBACK (on_identity_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (application, "notify::hasher",
+                               G_CALLBACK (on_hasher_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (application, "people-changed",
+                               G_CALLBACK (on_people_changed), self, G_CONNECT_SWAPPED);
       self->identity = wc_application_get_active_identity (application);
       load_accounts (self);
       /* The window shows first; the draft follows right after the first

@@ -7,6 +7,7 @@
 
 #include "wc-keyring.h"
 #include "wc-preferences-window.h"
+#include "wc-roster-page.h"
 
 /* The subpage that edits one identity. */
 typedef struct
@@ -43,6 +44,7 @@ struct _WcPreferencesWindow
   GtkSpinButton        *review_interval_spin;
   AdwPreferencesGroup  *days_group;
   AdwActionRow         *database_row;
+  WcRosterPage         *patients_page;
 };
 
 G_DEFINE_FINAL_TYPE (WcPreferencesWindow, wc_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -367,6 +369,11 @@ on_keyring_cleared (GObject      *source,
 
   wc_keyring_clear_finish (result, &keyring_error);
 
+  /* The key of the tags and the roster went with the keyring items: a new
+   * one is made for whatever the user tags from now on. */
+  wc_application_set_hasher (self->app, NULL);
+  wc_application_load_hasher (self->app);
+
   self->deleting = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.delete-all", TRUE);
 
@@ -641,6 +648,7 @@ wc_preferences_window_constructed (GObject *object)
                            G_CALLBACK (on_identity_changed), self, 0);
 
   update_database_row (self);
+  wc_roster_page_set_application (self->patients_page, self->app);
 }
 
 static void
@@ -745,6 +753,7 @@ wc_preferences_window_class_init (WcPreferencesWindowClass *klass)
                   G_TYPE_NONE, 0);
 
   g_type_ensure (WC_TYPE_IDENTITY_EDITOR);
+  g_type_ensure (WC_TYPE_ROSTER_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-preferences-window.ui");
@@ -760,6 +769,7 @@ wc_preferences_window_class_init (WcPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcPreferencesWindow, review_interval_spin);
   gtk_widget_class_bind_template_child (widget_class, WcPreferencesWindow, days_group);
   gtk_widget_class_bind_template_child (widget_class, WcPreferencesWindow, database_row);
+  gtk_widget_class_bind_template_child (widget_class, WcPreferencesWindow, patients_page);
   gtk_widget_class_bind_template_callback (widget_class, on_time_spin_input);
   gtk_widget_class_bind_template_callback (widget_class, on_time_spin_output);
 
