@@ -362,6 +362,60 @@ test_dispose_saves (Fixture       *fixture,
   g_assert_cmpstr (wc_draft_get_text (drafts->pdata[0]), ==, "Closed before the save delay");
 }
 
+/* A big follower list is counted in a worker thread: until it is done the
+ * draft is not publishable, and then the audience's warning is there. */
+static void
+test_big_audience_in_a_thread (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const guint8 key[32] = { 42 };
+  g_autoptr(WcHasher) hasher = wc_hasher_new (key, sizeof key);
+  g_autoptr(WcAccount) mastodon = wc_account_new (WC_IDENTITY_PERSONAL, "mastodon");
+  g_autoptr(WcAccountState) state = NULL;
+  g_autoptr(WcFollowerSnapshot) snapshot = NULL;
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(WcDraftEditor) editor = NULL;
+  g_autofree char *patient = NULL;
+  gint64 end;
+
+  wc_account_set_handle (mastodon, "@annie@social.example");
+  g_assert_true (wc_store_add_account (fixture->store, mastodon, NULL));
+
+  state = wc_account_state_new (wc_account_get_id (mastodon));
+  state->taken_at = g_get_real_time () / G_USEC_PER_SEC;
+  state->locked = WC_TRISTATE_NO;
+  state->followers_count = 40001;
+  g_assert_true (wc_store_save_account_state (fixture->store, state, NULL));
+
+  snapshot = wc_follower_snapshot_new (wc_account_get_id (mastodon), state->taken_at);
+  for (guint i = 0; i < 40000; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("follower%u@social.example", i);
+      g_assert_true (wc_follower_snapshot_add_hashed (snapshot, hasher, ref, NULL));
+    }
+  g_assert_true (wc_follower_snapshot_add_hashed (snapshot, hasher, "mrs.jansen@social.example", "Mrs Jansen"));
+  wc_follower_snapshot_set_complete (snapshot, TRUE);
+  wc_follower_snapshot_set_followers_count (snapshot, 40001);
+  g_assert_true (wc_store_save_follower_snapshot (fixture->store, snapshot, NULL));
+
+  patient = wc_hasher_hash_handle (hasher, "mrs.jansen@social.example");
+  g_assert_true (wc_store_set_person_tag (fixture->store, patient, WC_PERSON_TAG_PATIENT, NULL));
+
+  editor = wc_draft_editor_new (fixture->store, checker, draft);
+  wc_draft_editor_set_hasher (editor, hasher);
+  wc_draft_editor_set_text (editor, "Lovely weekend!");
+  wc_draft_editor_set_target (editor, wc_account_get_id (mastodon), "public");
+  wc_draft_editor_check_now (editor);
+
+  /* Being counted: not publishable, and no audience warning yet. */
+  g_assert_false (wc_draft_editor_get_can_publish (editor));
+
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (find (editor, "audience.tagged-in-personal") == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (find (editor, "audience.tagged-in-personal"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +439,7 @@ main (int   argc,
   ADD ("move-to-other-identity", test_move_to_other_identity);
   ADD ("targets-set-limits", test_targets_set_limits);
   ADD ("dispose-saves", test_dispose_saves);
+  ADD ("big-audience-in-a-thread", test_big_audience_in_a_thread);
 #undef ADD
 
   status = g_test_run ();
