@@ -695,6 +695,34 @@ wc_store_delete_database (const char  *path,
   return TRUE;
 }
 
+/* Deletes the row @id with @sql; a row that is not there is
+ * #WC_STORE_ERROR_NOT_FOUND with @gone as its message. */
+static gboolean
+delete_by_id (WcStore     *self,
+              const char  *sql,
+              gint64       id,
+              const char  *gone,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!check_open (self, error))
+    return FALSE;
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "delete");
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND, gone);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Identities */
 
 /**
@@ -1143,25 +1171,9 @@ wc_store_remove_account (WcStore  *self,
                          gint64    id,
                          GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
-  if (!check_open (self, error))
-    return FALSE;
-
-  stmt = prepare (self, "DELETE FROM accounts WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "remove account");
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
-                           _("The account no longer exists."));
-      return FALSE;
-    }
-  return TRUE;
+  return delete_by_id (self, "DELETE FROM accounts WHERE id = ?", id,
+                       _("The account no longer exists."), error);
 }
 
 /* Drafts */
@@ -1455,25 +1467,9 @@ wc_store_delete_draft (WcStore  *self,
                        gint64    id,
                        GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
-  if (!check_open (self, error))
-    return FALSE;
-
-  stmt = prepare (self, "DELETE FROM drafts WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "delete draft");
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND,
-                           _("The draft no longer exists."));
-      return FALSE;
-    }
-  return TRUE;
+  return delete_by_id (self, "DELETE FROM drafts WHERE id = ?", id,
+                       _("The draft no longer exists."), error);
 }
 
 /* Audit log */
