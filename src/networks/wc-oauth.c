@@ -161,12 +161,16 @@ callback_cb (SoupServer        *server,
                                            : _("The server’s answer had no sign-in code. Try again."));
     }
 
-  if (self->code != NULL)
-    page = g_strdup_printf (page_template, _("Signed in"),
-                            _("Whitecoat has your sign-in. You can close this tab."));
-  else
-    page = g_strdup_printf (page_template, _("Not signed in"),
-                            _("Go back to Whitecoat to try again. You can close this tab."));
+  {
+    /* Translations go into HTML: escape them. */
+    g_autofree char *title = g_markup_escape_text (self->code != NULL ? _("Signed in") : _("Not signed in"), -1);
+    g_autofree char *text = g_markup_escape_text (self->code != NULL
+                                                  ? _("Whitecoat has your sign-in. You can close this tab.")
+                                                  : _("Go back to Whitecoat to try again. You can close this tab."),
+                                                  -1);
+
+    page = g_strdup_printf (page_template, title, text);
+  }
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
