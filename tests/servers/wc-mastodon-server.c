@@ -4211,6 +4211,13 @@ wc_mastodon_server_start (WcMastodonServer  *self,
   return TRUE;
 }
 
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * wc_mastodon_server_stop:
  * @self: a #WcMastodonServer
@@ -4224,7 +4231,10 @@ wc_mastodon_server_stop (WcMastodonServer *self)
 
   if (self->thread == NULL)
     return;
-  g_main_loop_quit (self->loop);
+  /* Through the server's own context: a plain g_main_loop_quit() before the
+   * thread has entered g_main_loop_run() would be lost, and the join would
+   * wait for ever. */
+  g_main_context_invoke (self->context, quit_loop_cb, self->loop);
   g_thread_join (g_steal_pointer (&self->thread));
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
