@@ -22,7 +22,10 @@ typedef struct
   char *client_secret;
 } WcMastodonApp;
 
-void wc_mastodon_app_free (WcMastodonApp *app);
+WcMastodonApp *wc_mastodon_app_new  (const char          *client_id,
+                                     const char          *client_secret);
+WcMastodonApp *wc_mastodon_app_copy (const WcMastodonApp *app);
+void           wc_mastodon_app_free (WcMastodonApp       *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonApp, wc_mastodon_app_free)
 
 /* The server's limits. */
@@ -35,6 +38,16 @@ typedef struct
 } WcMastodonInstance;
 
 /* The signed-in account, as verify_credentials reports it. */
+/* A profile field; verified_at is 0 when the link was not verified. */
+typedef struct
+{
+  char   *name;
+  char   *value;        /* HTML, as the server sends it */
+  gint64  verified_at;  /* seconds since the epoch */
+} WcMastodonField;
+
+void wc_mastodon_field_free (WcMastodonField *field);
+
 typedef struct
 {
   char           *id;
@@ -43,6 +56,12 @@ typedef struct
   char           *display_name;
   char           *url;
   WcAccountState *state;
+  /* Added for the settings and the walkthrough. */
+  char           *handle;           /* always user@server */
+  char           *avatar;           /* URL; nullable */
+  GPtrArray      *fields;           /* of WcMastodonField */
+  WcTristate      sensitive;        /* source[sensitive]: media marked sensitive by default */
+  gint64          follow_requests_count;  /* -1 = unknown */
 } WcMastodonProfile;
 
 void wc_mastodon_profile_free (WcMastodonProfile *profile);
@@ -72,6 +91,101 @@ typedef struct
 void wc_mastodon_posted_free (WcMastodonPosted *posted);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonPosted, wc_mastodon_posted_free)
 
+/* Another account: someone who asks to follow, or a follower. */
+typedef struct
+{
+  char      *id;
+  char      *acct;          /* always user@server, also for accounts of the same server */
+  char      *display_name;
+  char      *note;          /* HTML, as the server sends it */
+  char      *url;
+  char      *avatar;
+  GPtrArray *fields;        /* of WcMastodonField */
+} WcMastodonAccount;
+
+void wc_mastodon_account_free (WcMastodonAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonAccount, wc_mastodon_account_free)
+
+typedef struct
+{
+  char     *id;
+  gboolean  following;
+  gboolean  followed_by;
+  gboolean  requested;      /* my request to them is pending */
+  gboolean  requested_by;   /* they asked to follow me */
+  gboolean  blocking;
+  gboolean  muting;
+} WcMastodonRelationship;
+
+void wc_mastodon_relationship_free (WcMastodonRelationship *relationship);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonRelationship, wc_mastodon_relationship_free)
+
+/* What to change with update_credentials; WC_TRISTATE_UNKNOWN and NULL
+ * leave a setting as it is. */
+typedef struct
+{
+  WcTristate  locked;
+  WcTristate  discoverable;
+  WcTristate  indexable;
+  WcTristate  hide_collections;
+  const char *privacy;      /* source[privacy]: public, unlisted, private */
+  WcTristate  sensitive;    /* source[sensitive] */
+} WcMastodonSettings;
+
+#define WC_MASTODON_SETTINGS_INIT { WC_TRISTATE_UNKNOWN, WC_TRISTATE_UNKNOWN, WC_TRISTATE_UNKNOWN, \
+                                    WC_TRISTATE_UNKNOWN, NULL, WC_TRISTATE_UNKNOWN }
+
+/* The result of signing in. The token and the client secret belong in the
+ * keyring only. */
+typedef struct
+{
+  char              *base_url;  /* "https://med.example" */
+  WcMastodonApp     *app;       /* NULL when the user pasted a token */
+  char              *token;
+  WcMastodonProfile *profile;
+} WcMastodonCredentials;
+
+void wc_mastodon_credentials_free (WcMastodonCredentials *credentials);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonCredentials, wc_mastodon_credentials_free)
+
+/* A sign-in with the out-of-band code, between opening the browser and
+ * the user pasting the code. */
+typedef struct
+{
+  char          *base_url;
+  WcMastodonApp *app;
+  char          *authorize_url;  /* open this in the browser */
+  char          *verifier;       /* PKCE; never shown */
+} WcMastodonOobSignIn;
+
+void wc_mastodon_oob_sign_in_free (WcMastodonOobSignIn *oob);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonOobSignIn, wc_mastodon_oob_sign_in_free)
+
+/**
+ * WcMastodonOpenUriFunc:
+ * @uri: the authorize address
+ *
+ * Opens @uri in the user's browser; the UI passes a wrapper of
+ * gtk_show_uri().
+ */
+typedef void (*WcMastodonOpenUriFunc) (const char *uri,
+                                       gpointer    user_data);
+
+/**
+ * WcMastodonFollowersProgress:
+ * @snapshot: the followers read so far
+ * @next_cursor: (nullable): where to resume, or %NULL when the list is
+ *   complete
+ *
+ * Called after each page. Keep @snapshot and @next_cursor together: they
+ * resume the fetch after a restart.
+ */
+typedef void (*WcMastodonFollowersProgress) (WcFollowerSnapshot *snapshot,
+                                             const char         *next_cursor,
+                                             gpointer            user_data);
+
+#define WC_MASTODON_FOLLOWERS_PER_PAGE 80
+
 #define WC_TYPE_MASTODON (wc_mastodon_get_type ())
 G_DECLARE_FINAL_TYPE (WcMastodon, wc_mastodon, WC, MASTODON, GObject)
 
@@ -81,6 +195,7 @@ SoupSession *wc_mastodon_default_session  (void);
 char        *wc_mastodon_dup_base_url     (const char    *server);
 void         wc_mastodon_set_access_token (WcMastodon    *self,
                                            const char    *token);
+const char  *wc_mastodon_get_base_url     (WcMastodon    *self);
 
 /* Signing in */
 void           wc_mastodon_register_app_async   (SoupSession         *session,
@@ -144,6 +259,141 @@ void              wc_mastodon_post_status_async  (WcMastodon           *self,
 WcMastodonPosted *wc_mastodon_post_status_finish (WcMastodon           *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+
+void              wc_mastodon_upload_media_async  (WcMastodon          *self,
+                                                   const char          *path,
+                                                   const char          *description,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+char             *wc_mastodon_upload_media_finish (WcMastodon          *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* Scheduled on the server */
+void              wc_mastodon_reschedule_async         (WcMastodon          *self,
+                                                        const char          *scheduled_id,
+                                                        GDateTime           *scheduled_at,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+WcMastodonPosted *wc_mastodon_reschedule_finish        (WcMastodon          *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void              wc_mastodon_cancel_scheduled_async   (WcMastodon          *self,
+                                                        const char          *scheduled_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean          wc_mastodon_cancel_scheduled_finish  (WcMastodon          *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+/* Signing in, end to end */
+void                   wc_mastodon_sign_in_async              (SoupSession           *session,
+                                                               const char            *server,
+                                                               const WcMastodonApp   *known_app,
+                                                               WcMastodonOpenUriFunc  open_uri,
+                                                               gpointer               open_uri_data,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+WcMastodonCredentials *wc_mastodon_sign_in_finish             (GAsyncResult          *result,
+                                                               GError               **error);
+void                   wc_mastodon_sign_in_oob_begin_async    (SoupSession           *session,
+                                                               const char            *server,
+                                                               const WcMastodonApp   *known_app,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+WcMastodonOobSignIn   *wc_mastodon_sign_in_oob_begin_finish   (GAsyncResult          *result,
+                                                               GError               **error);
+void                   wc_mastodon_sign_in_oob_complete_async (SoupSession           *session,
+                                                               const WcMastodonOobSignIn *oob,
+                                                               const char            *code,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+WcMastodonCredentials *wc_mastodon_sign_in_oob_complete_finish (GAsyncResult         *result,
+                                                               GError               **error);
+void                   wc_mastodon_sign_in_with_token_async   (SoupSession           *session,
+                                                               const char            *server,
+                                                               const char            *token,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+WcMastodonCredentials *wc_mastodon_sign_in_with_token_finish  (GAsyncResult          *result,
+                                                               GError               **error);
+void                   wc_mastodon_sign_out_async             (WcMastodon            *self,
+                                                               const WcMastodonApp   *app,
+                                                               GCancellable          *cancellable,
+                                                               GAsyncReadyCallback    callback,
+                                                               gpointer               user_data);
+gboolean               wc_mastodon_sign_out_finish            (WcMastodon            *self,
+                                                               GAsyncResult          *result,
+                                                               GError               **error);
+
+/* Followers */
+void                wc_mastodon_fetch_followers_async  (WcMastodon                  *self,
+                                                        WcHasher                    *hasher,
+                                                        WcFollowerSnapshot          *snapshot,
+                                                        const char                  *resume_cursor,
+                                                        WcMastodonFollowersProgress  progress,
+                                                        gpointer                     progress_data,
+                                                        GCancellable                *cancellable,
+                                                        GAsyncReadyCallback          callback,
+                                                        gpointer                     user_data);
+WcFollowerSnapshot *wc_mastodon_fetch_followers_finish (WcMastodon                  *self,
+                                                        GAsyncResult                *result,
+                                                        char                       **note,
+                                                        GError                     **error);
+
+/* Follow requests and relationships */
+void                    wc_mastodon_list_follow_requests_async     (WcMastodon          *self,
+                                                                    const char          *cursor,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+GPtrArray              *wc_mastodon_list_follow_requests_finish    (WcMastodon          *self,
+                                                                    GAsyncResult        *result,
+                                                                    char               **next_cursor,
+                                                                    GError             **error);
+void                    wc_mastodon_authorize_follow_request_async (WcMastodon          *self,
+                                                                    const char          *account_id,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+void                    wc_mastodon_reject_follow_request_async    (WcMastodon          *self,
+                                                                    const char          *account_id,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+void                    wc_mastodon_remove_from_followers_async    (WcMastodon          *self,
+                                                                    const char          *account_id,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+WcMastodonRelationship *wc_mastodon_relationship_finish            (WcMastodon          *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
+void                    wc_mastodon_get_relationships_async        (WcMastodon          *self,
+                                                                    const char * const  *account_ids,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+GPtrArray              *wc_mastodon_get_relationships_finish       (WcMastodon          *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
+
+/* Settings */
+void               wc_mastodon_update_settings_async  (WcMastodon               *self,
+                                                       const WcMastodonSettings *settings,
+                                                       GCancellable             *cancellable,
+                                                       GAsyncReadyCallback       callback,
+                                                       gpointer                  user_data);
+WcMastodonProfile *wc_mastodon_update_settings_finish (WcMastodon               *self,
+                                                       GAsyncResult             *result,
+                                                       GError                  **error);
 
 /* For tests: how a response maps to an error. */
 GError *wc_mastodon_error_from_response (guint        status,
