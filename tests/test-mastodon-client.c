@@ -132,7 +132,8 @@ static void
 test_rate_limit_reset (void)
 {
   g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-  g_autoptr(GDateTime) later = g_date_time_add_seconds (g_date_time_new_now_utc (), 300);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 300);
   g_autofree char *iso = g_date_time_format_iso8601 (later);
   g_autoptr(GError) error = NULL;
   gint64 wait;

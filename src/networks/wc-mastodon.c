@@ -465,10 +465,13 @@ new_json_message (const char  *method,
       g_autofree char *body = NULL;
       gsize length;
 
+      g_autoptr(GBytes) bytes = NULL;
+
       json_generator_set_root (generator, root);
       body = json_generator_to_data (generator, &length);
-      soup_message_set_request_body_from_bytes (msg, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&body), length));
+      bytes = g_bytes_new_take (g_steal_pointer (&body), length);
+      /* The message takes its own reference. */
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   return msg;
 }
@@ -479,13 +482,15 @@ new_form_message (const char *method,
                   GHashTable *form)
 {
   SoupMessage *msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
   char *body;
 
   if (msg == NULL)
     return NULL;
   body = soup_form_encode_hash (form);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded",
-                                            g_bytes_new_take (body, strlen (body)));
+  bytes = g_bytes_new_take (body, strlen (body));
+  /* The message takes its own reference. */
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
   return msg;
 }
 
