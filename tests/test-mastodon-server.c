@@ -1328,7 +1328,7 @@ test_status_visibility (Fixture       *f,
                         gconstpointer  data)
 {
   const char * const visibilities[] = { "public", "unlisted", "private", "direct" };
-  g_autofree char *ids[4] = { NULL };
+  char *ids[4] = { NULL };  /* g_autofree would free only the first */
   g_autoptr(Response) r = NULL;
   g_autofree char *path = NULL;
 
@@ -1433,6 +1433,9 @@ test_status_visibility (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (statuses, 0),
                                                     "text"), ==, "Post public");
   }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (ids[i]);
 }
 
 static Response *
