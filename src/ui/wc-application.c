@@ -23,7 +23,6 @@ struct _WcApplication
   GSettings      *settings;
   WcStore        *store;
   WcChecker      *checker;
-  GThread        *checker_thread;  /* loads the checks while the window opens */
   char           *moved_aside_path;
   GError         *store_error;
   WcIdentityKind  active_identity;
@@ -293,17 +292,6 @@ wc_application_activate (GApplication *application)
   wc_application_load_hasher (self);
 }
 
-static gpointer
-load_checker_thread (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  WcChecker *checker = wc_checker_new (&error);
-
-  if (checker == NULL)
-    g_warning ("Cannot load the checks: %s", error->message);
-  return checker;
-}
-
 static void
 wc_application_startup (GApplication *application)
 {
@@ -329,11 +317,6 @@ wc_application_startup (GApplication *application)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action,
                                            accels[i].accels);
-
-  /* Compiling the checks' patterns takes a few milliseconds: do it on the
-   * other core while the window is built. */
-  if (self->checker == NULL && self->checker_thread == NULL)
-    self->checker_thread = g_thread_new ("whitecoat-checks", load_checker_thread, NULL);
 }
 
 static void
@@ -346,12 +329,6 @@ wc_application_dispose (GObject *object)
   self->preferences = NULL;
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
-  if (self->checker_thread != NULL)
-    {
-      WcChecker *checker = g_thread_join (g_steal_pointer (&self->checker_thread));
-
-      g_clear_object (&checker);
-    }
   g_clear_object (&self->checker);
   g_cancellable_cancel (self->hasher_cancellable);
   g_clear_object (&self->hasher_cancellable);
@@ -786,9 +763,6 @@ WcChecker *
 wc_application_get_checker (WcApplication *self)
 {
   g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
-
-  if (self->checker == NULL && self->checker_thread != NULL)
-    self->checker = g_thread_join (g_steal_pointer (&self->checker_thread));
 
   if (self->checker == NULL)
     {
