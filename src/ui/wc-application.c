@@ -260,6 +260,21 @@ static const GActionEntry app_entries[] = {
   { "about", about_action },
 };
 
+static gboolean
+store_has_people (WcApplication *self)
+{
+  WcStore *store = wc_application_get_store (self);
+  g_autoptr(GHashTable) tags = NULL;
+
+  if (store == NULL)
+    return FALSE;
+  for (WcRosterKind kind = WC_ROSTER_KIND_NAME; kind <= WC_ROSTER_KIND_EMAIL; kind++)
+    if (wc_store_count_roster_hashes (store, kind) > 0)
+      return TRUE;
+  tags = wc_store_load_person_tags (store, NULL);
+  return tags != NULL && g_hash_table_size (tags) > 0;
+}
+
 static void
 wc_application_activate (GApplication *application)
 {
@@ -288,8 +303,12 @@ wc_application_activate (GApplication *application)
   /* Last, so that it sits on top of the onboarding. */
   show_store_problem (self, window);
 
-  /* The keyring answers after the first frame. */
-  wc_application_load_hasher (self);
+  /* The key of the tags and the roster comes from the keyring: asked for
+   * at start only when there are tags or a roster to use it on, so that a
+   * user who keeps neither is not asked for a keyring. The Patients page
+   * and tagging ask for it when they are used. */
+  if (store_has_people (self))
+    wc_application_load_hasher (self);
 }
 
 static void

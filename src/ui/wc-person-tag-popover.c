@@ -215,6 +215,13 @@ wc_person_tag_popover_init (WcPersonTagPopover *self)
   wc_person_tag_popover_set_person (self, NULL, NULL, -1);
 }
 
+static void
+on_popover_show (WcPersonTagPopover *self)
+{
+  if (self->application != NULL)
+    wc_application_load_hasher (self->application);
+}
+
 /**
  * wc_person_tag_popover_new:
  * @application: for the store and the hasher
@@ -227,6 +234,9 @@ wc_person_tag_popover_new (WcApplication *application)
   WcPersonTagPopover *self = g_object_new (WC_TYPE_PERSON_TAG_POPOVER, NULL);
 
   g_set_object (&self->application, application);
+  /* Tags are kept as keyed hashes: the key comes from the keyring, asked
+   * for when the user first opens the popover. */
+  g_signal_connect (self, "show", G_CALLBACK (on_popover_show), NULL);
   return GTK_WIDGET (self);
 }
 

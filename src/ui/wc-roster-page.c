@@ -729,6 +729,8 @@ wc_roster_page_set_application (WcRosterPage  *self,
                                G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (application, "people-changed",
                                G_CALLBACK (update_counts), self, G_CONNECT_SWAPPED);
+      /* The roster needs the key from the keyring. */
+      wc_application_load_hasher (application);
     }
   if (self->counts_row != NULL)
     update_state (self);
