@@ -102,6 +102,7 @@ struct _WcPhiDetector
 
   GRegex     *re[N_RES];
   GRegex     *own_org_re;          /* NULL while the user named none */
+  char       *own_orgs_key;        /* the names own_org_re was built from */
 
   GHashTable *street_exclusions;   /* casefolded */
   GHashTable *given_names;
@@ -1935,6 +1936,7 @@ wc_phi_detector_finalize (GObject *object)
   for (guint i = 0; i < N_RES; i++)
     g_clear_pointer (&self->re[i], g_regex_unref);
   g_clear_pointer (&self->own_org_re, g_regex_unref);
+  g_clear_pointer (&self->own_orgs_key, g_free);
   g_clear_pointer (&self->street_exclusions, g_hash_table_unref);
   g_clear_pointer (&self->given_names, g_hash_table_unref);
   g_clear_pointer (&self->determiners, g_hash_table_unref);
@@ -2050,9 +2052,17 @@ wc_phi_detector_set_own_organisations (WcPhiDetector      *self,
                                        const char * const *names)
 {
   g_autoptr(GString) pattern = NULL;
+  g_autofree char *key = names ? g_strjoinv ("\n", (char **) names) : NULL;
   guint n = 0;
 
   g_return_if_fail (WC_IS_PHI_DETECTOR (self));
+
+  /* The checker passes the names on every run: compile only when they
+   * change, not once per burst of typing. */
+  if (g_strcmp0 (key, self->own_orgs_key) == 0)
+    return;
+  g_free (self->own_orgs_key);
+  self->own_orgs_key = g_steal_pointer (&key);
 
   g_clear_pointer (&self->own_org_re, g_regex_unref);
   if (names == NULL)
