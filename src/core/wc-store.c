@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "wc-draft.h"
-#include "wc-store.h"
+#include "wc-store-private.h"
 #include "wc-util.h"
 
 struct _WcStore
@@ -149,6 +149,58 @@ static const char * const migrations[] = {
   "  logged_out_restricted INTEGER,"
   "  declared_settings TEXT"
   ");",
+
+  /* 5 → 6: signing in (app registrations per server; whether and as whom an
+   * account is connected), resumable follower fetches, the outbox, and the
+   * outcomes of the privacy walkthrough */
+  "CREATE TABLE server_apps ("
+  "  network TEXT NOT NULL,"
+  "  server TEXT NOT NULL,"
+  "  client_id TEXT NOT NULL,"
+  "  redirect_uris TEXT NOT NULL,"
+  "  scopes TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, server)"
+  ");"
+  "ALTER TABLE accounts ADD COLUMN remote_id TEXT;"
+  "ALTER TABLE accounts ADD COLUMN connected_at INTEGER;"
+  "ALTER TABLE follower_snapshots ADD COLUMN next_cursor TEXT;"
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  draft_id INTEGER REFERENCES drafts (id) ON DELETE SET NULL,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  identity TEXT NOT NULL CHECK (identity IN ('personal', 'professional')),"
+  "  state TEXT NOT NULL CHECK (state IN ('scheduled', 'server-scheduled', 'sending',"
+  "                                       'sent', 'failed', 'held', 'cancelled')),"
+  "  due_at INTEGER NOT NULL,"
+  "  content TEXT NOT NULL,"
+  "  idempotency_key TEXT NOT NULL UNIQUE,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER,"
+  "  remote_id TEXT,"
+  "  remote_url TEXT,"
+  "  reason TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  sent_at INTEGER"
+  ");"
+  "CREATE INDEX outbox_by_state ON outbox (state, due_at);"
+  "CREATE INDEX outbox_by_due ON outbox (due_at);"
+  "CREATE INDEX outbox_by_draft ON outbox (draft_id);"
+  "CREATE TABLE privacy_steps ("
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  step_id TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'done', 'skipped', 'as-recommended')),"
+  "  value TEXT,"
+  "  at INTEGER NOT NULL,"
+  "  PRIMARY KEY (account_id, step_id)"
+  ");"
+  "CREATE TABLE privacy_reviews ("
+  "  account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  current_step TEXT,"
+  "  started_at INTEGER,"
+  "  finished_at INTEGER"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -217,8 +269,6 @@ prepare (WcStore     *self,
   return stmt;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 static gboolean
 begin (WcStore  *self,
        GError  **error)
@@ -249,6 +299,65 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, index);
+}
+
+sqlite3 *
+_wc_store_get_db (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return self->db;
+}
+
+gboolean
+_wc_store_set_error (WcStore     *self,
+                     const char  *what,
+                     GError     **error)
+{
+  return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, what);
+}
+
+gboolean
+_wc_store_exec (WcStore     *self,
+                const char  *sql,
+                GError     **error)
+{
+  return exec_sql (self, sql, error);
+}
+
+sqlite3_stmt *
+_wc_store_prepare (WcStore     *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+_wc_store_begin (WcStore  *self,
+                 GError  **error)
+{
+  return begin (self, error);
+}
+
+gboolean
+_wc_store_commit (WcStore  *self,
+                  GError  **error)
+{
+  return commit (self, error);
+}
+
+void
+_wc_store_rollback (WcStore *self)
+{
+  rollback (self);
+}
+
+void
+_wc_store_bind_text_or_null (sqlite3_stmt *stmt,
+                             int           index,
+                             const char   *text)
+{
+  bind_text_or_null (stmt, index, text);
 }
 
 static int
