@@ -114,7 +114,7 @@ test_templates_build (void)
       g_assert_finalize_object (editor);
     }
 
-  builder = gtk_builder_new_from_resource ("/io/github/whitecoat/Whitecoat/gtk/help-overlay.ui");
+  builder = gtk_builder_new_from_resource ("/io/github/whitecoat/Whitecoat/wc-shortcuts-window.ui");
   overlay = gtk_builder_get_object (builder, "help_overlay");
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
   gtk_window_present (GTK_WINDOW (overlay));

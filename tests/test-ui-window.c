@@ -185,6 +185,7 @@ test_accels (void)
     { "app.quit", "<Control>q" },
     { "app.preferences", "<Control>comma" },
     { "win.switch-identity", "<Shift><Control>i" },
+    { "win.show-help-overlay", "<Control>question" },
   };
   g_autoptr(WcApplication) app = wc_test_ui_create_app ();
 
@@ -249,6 +250,16 @@ test_app_actions (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   g_assert_cmpuint (count_toplevels (WC_TYPE_PREFERENCES_WINDOW), ==, 1);
+
+  /* The shortcuts window is built on demand, for this window. */
+  g_assert_cmpuint (count_toplevels (GTK_TYPE_SHORTCUTS_WINDOW), ==, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  g_assert_cmpuint (count_toplevels (GTK_TYPE_SHORTCUTS_WINDOW), ==, 1);
+  {
+    GtkWindow *shortcuts = wc_test_ui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+
+    g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  }
 
   destroy_toplevels ();
 }

@@ -322,6 +322,7 @@ wc_application_startup (GApplication *application)
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.switch-identity", { "<Control><Shift>i", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "win.view-1", { "<Control>1", NULL } },
     { "win.view-2", { "<Control>2", NULL } },
     { "win.view-3", { "<Control>3", NULL } },

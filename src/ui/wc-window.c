@@ -233,7 +233,27 @@ view_action (GSimpleAction *action,
   adw_view_stack_set_visible_child_name (self->stack, view_names[n - 1]);
 }
 
+/* The shortcuts window is built when it is asked for, not with every main
+ * window as GtkApplication does with gtk/help-overlay.ui: that would cost
+ * the first frame a whole builder file. */
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  WcWindow *self = WC_WINDOW (user_data);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  builder = gtk_builder_new_from_resource ("/io/github/whitecoat/Whitecoat/wc-shortcuts-window.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (self));
+  gtk_window_set_modal (shortcuts, TRUE);
+  gtk_window_present (shortcuts);
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-help-overlay", show_help_overlay_action },
   { "switch-identity", switch_identity_action },
   { "identity", NULL, "s", "'professional'", identity_change_state },
   { "view-1", view_action },
