@@ -21,6 +21,8 @@ struct _WcAccount
   char           *profile_url;
   char           *display_name;
   char           *custom_name;
+  char           *remote_id;
+  gint64          connected_at;
 };
 
 G_DEFINE_FINAL_TYPE (WcAccount, wc_account, G_TYPE_OBJECT)
@@ -36,6 +38,8 @@ enum {
   PROP_PROFILE_URL,
   PROP_DISPLAY_NAME,
   PROP_CUSTOM_NAME,
+  PROP_REMOTE_ID,
+  PROP_CONNECTED_AT,
   N_PROPS
 };
 
@@ -86,6 +90,7 @@ wc_account_finalize (GObject *object)
   g_free (self->profile_url);
   g_free (self->display_name);
   g_free (self->custom_name);
+  g_free (self->remote_id);
 
   G_OBJECT_CLASS (wc_account_parent_class)->finalize (object);
 }
@@ -123,6 +128,12 @@ wc_account_get_property (GObject    *object,
       break;
     case PROP_CUSTOM_NAME:
       g_value_set_string (value, self->custom_name);
+      break;
+    case PROP_REMOTE_ID:
+      g_value_set_string (value, self->remote_id);
+      break;
+    case PROP_CONNECTED_AT:
+      g_value_set_int64 (value, self->connected_at);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -163,6 +174,12 @@ wc_account_set_property (GObject      *object,
     case PROP_CUSTOM_NAME:
       wc_account_set_custom_name (self, g_value_get_string (value));
       break;
+    case PROP_REMOTE_ID:
+      wc_account_set_remote_id (self, g_value_get_string (value));
+      break;
+    case PROP_CONNECTED_AT:
+      wc_account_set_connected_at (self, g_value_get_int64 (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -189,6 +206,9 @@ wc_account_class_init (WcAccountClass *klass)
   properties[PROP_PROFILE_URL] = g_param_spec_string ("profile-url", NULL, NULL, NULL, flags);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
   properties[PROP_CUSTOM_NAME] = g_param_spec_string ("custom-name", NULL, NULL, NULL, flags);
+  properties[PROP_REMOTE_ID] = g_param_spec_string ("remote-id", NULL, NULL, NULL, flags);
+  properties[PROP_CONNECTED_AT] =
+    g_param_spec_int64 ("connected-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -358,6 +378,68 @@ wc_account_dup_title (WcAccount *self)
   if (!wc_text_is_blank (self->display_name))
     return wc_strip_dup (self->display_name);
   return wc_strip_dup (self->handle);
+}
+
+/**
+ * wc_account_get_remote_id:
+ *
+ * Returns: (nullable): the account's id on its network (Mastodon's account
+ *   id), known once Whitecoat signed in to it
+ */
+const char *
+wc_account_get_remote_id (WcAccount *self)
+{
+  g_return_val_if_fail (WC_IS_ACCOUNT (self), NULL);
+  return self->remote_id;
+}
+
+void
+wc_account_set_remote_id (WcAccount  *self,
+                          const char *remote_id)
+{
+  g_return_if_fail (WC_IS_ACCOUNT (self));
+  set_string_property (self, &self->remote_id, remote_id, PROP_REMOTE_ID);
+}
+
+/**
+ * wc_account_get_connected_at:
+ *
+ * Returns: when Whitecoat last signed in to the account (seconds since the
+ *   epoch), or 0 when it is only described
+ */
+gint64
+wc_account_get_connected_at (WcAccount *self)
+{
+  g_return_val_if_fail (WC_IS_ACCOUNT (self), 0);
+  return self->connected_at;
+}
+
+void
+wc_account_set_connected_at (WcAccount *self,
+                             gint64     connected_at)
+{
+  g_return_if_fail (WC_IS_ACCOUNT (self));
+  connected_at = MAX (connected_at, 0);
+  if (self->connected_at != connected_at)
+    {
+      self->connected_at = connected_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED_AT]);
+    }
+}
+
+/**
+ * wc_account_is_connected:
+ *
+ * Whether Whitecoat signed in to the account (its token is in the keyring)
+ * rather than only knowing its description.
+ *
+ * Returns: %TRUE when connected
+ */
+gboolean
+wc_account_is_connected (WcAccount *self)
+{
+  g_return_val_if_fail (WC_IS_ACCOUNT (self), FALSE);
+  return self->connected_at > 0;
 }
 
 /**

@@ -56,6 +56,13 @@ void            wc_account_set_display_name (WcAccount      *self,
 const char     *wc_account_get_custom_name  (WcAccount      *self);
 void            wc_account_set_custom_name  (WcAccount      *self,
                                              const char     *custom_name);
+const char     *wc_account_get_remote_id    (WcAccount      *self);
+void            wc_account_set_remote_id    (WcAccount      *self,
+                                             const char     *remote_id);
+gint64          wc_account_get_connected_at (WcAccount      *self);
+void            wc_account_set_connected_at (WcAccount      *self,
+                                             gint64          connected_at);
+gboolean        wc_account_is_connected     (WcAccount      *self);
 char           *wc_account_dup_title        (WcAccount      *self);
 char           *wc_account_dup_key          (WcAccount      *self);
 gboolean        wc_account_validate         (WcAccount      *self,

@@ -1415,6 +1415,15 @@ account_from_json (JsonObject *object,
   account->url = g_strdup (json_object_get_string_member_with_default (object, "url", NULL));
   account->avatar = g_strdup (json_object_get_string_member_with_default (object, "avatar", NULL));
   account->fields = fields_from_json (object);
+  account->statuses_count = json_object_get_int_member_with_default (object, "statuses_count", -1);
+  account->followers_count = json_object_get_int_member_with_default (object, "followers_count", -1);
+  account->following_count = json_object_get_int_member_with_default (object, "following_count", -1);
+  {
+    const char *created = json_object_get_string_member_with_default (object, "created_at", NULL);
+    g_autoptr(GDateTime) when = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
+
+    account->created_at = when != NULL ? g_date_time_to_unix (when) : 0;
+  }
   return account;
 }
 
@@ -1771,6 +1780,403 @@ wc_mastodon_cancel_scheduled_finish (WcMastodon    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+/* --- Reconciling the outbox --------------------------------------------- */
+
+void
+wc_mastodon_status_free (WcMastodonStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->id);
+  g_free (status->url);
+  g_free (status->text);
+  g_free (status->spoiler_text);
+  g_free (status->visibility);
+  g_free (status->idempotency);
+  g_free (status);
+}
+
+static void
+append_entity (GString    *out,
+               const char *entity,
+               gsize       length)
+{
+  static const struct { const char *name; const char *text; } named[] = {
+    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" }, { "nbsp", " " },
+  };
+  g_autofree char *name = g_strndup (entity, length);
+
+  if (name[0] == '#')
+    {
+      gunichar c = (name[1] == 'x' || name[1] == 'X')
+                   ? (gunichar) g_ascii_strtoull (name + 2, NULL, 16)
+                   : (gunichar) g_ascii_strtoull (name + 1, NULL, 10);
+
+      if (g_unichar_validate (c) && c != 0)
+        g_string_append_unichar (out, c);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+    if (g_str_equal (name, named[i].name))
+      {
+        g_string_append (out, named[i].text);
+        return;
+      }
+  g_string_append_c (out, '&');
+  g_string_append (out, name);
+  g_string_append_c (out, ';');
+}
+
+/**
+ * wc_mastodon_normalize_text:
+ * @text: (nullable): a status's content (HTML) or the text that was sent
+ * @is_html: whether @text is the server's HTML
+ *
+ * Returns: (transfer full): the text to compare
+ */
+char *
+wc_mastodon_normalize_text (const char *text,
+                            gboolean    is_html)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  if (!is_html)
+    g_string_append (plain, text);
+  else
+    for (const char *p = text; *p != '\0';)
+      {
+        if (*p == '<')
+          {
+            const char *end = strchr (p, '>');
+
+            if (end == NULL)
+              break;
+            /* Line breaks and paragraphs are white space. */
+            g_string_append_c (plain, ' ');
+            p = end + 1;
+          }
+        else if (*p == '&')
+          {
+            const char *end = strchr (p, ';');
+
+            if (end != NULL && end - p <= 10)
+              {
+                append_entity (plain, p + 1, end - p - 1);
+                p = end + 1;
+              }
+            else
+              g_string_append_c (plain, *p++);
+          }
+        else
+          g_string_append_c (plain, *p++);
+      }
+
+  if (!g_utf8_validate (plain->str, -1, NULL))
+    return g_strdup ("");
+  for (const char *p = plain->str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static WcMastodonStatus *
+status_from_json (JsonObject *object)
+{
+  WcMastodonStatus *status = g_new0 (WcMastodonStatus, 1);
+  JsonObject *params = object_member (object, "params");
+  const char *when;
+  g_autoptr(GDateTime) time = NULL;
+
+  status->id = g_strdup (json_object_get_string_member_with_default (object, "id", NULL));
+  if (params != NULL)
+    {
+      /* A ScheduledStatus: the text as it was sent. */
+      status->text = wc_mastodon_normalize_text (json_object_get_string_member_with_default (params, "text", NULL), FALSE);
+      status->spoiler_text = g_strdup (json_object_get_string_member_with_default (params, "spoiler_text", NULL));
+      status->visibility = g_strdup (json_object_get_string_member_with_default (params, "visibility", NULL));
+      status->idempotency = g_strdup (json_object_get_string_member_with_default (params, "idempotency", NULL));
+      when = json_object_get_string_member_with_default (object, "scheduled_at", NULL);
+    }
+  else
+    {
+      status->url = g_strdup (json_object_get_string_member_with_default (object, "url", NULL));
+      status->text = wc_mastodon_normalize_text (json_object_get_string_member_with_default (object, "content", NULL), TRUE);
+      status->spoiler_text = g_strdup (json_object_get_string_member_with_default (object, "spoiler_text", NULL));
+      status->visibility = g_strdup (json_object_get_string_member_with_default (object, "visibility", NULL));
+      when = json_object_get_string_member_with_default (object, "created_at", NULL);
+    }
+  time = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
+  status->created_at = time != NULL ? g_date_time_to_unix (time) : 0;
+  return status;
+}
+
+static gpointer
+convert_statuses (GTask        *task,
+                  JsonNode     *root,
+                  SoupMessage  *msg,
+                  GError      **error)
+{
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_mastodon_status_free);
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node)
+          || json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL) == NULL)
+        continue;
+      g_ptr_array_add (statuses, status_from_json (json_node_get_object (node)));
+    }
+  return g_steal_pointer (&statuses);
+}
+
+/* Paging back through the account's statuses (list_own_statuses_since):
+ * the statuses so far, and where the next page is. */
+typedef struct
+{
+  GPtrArray *statuses;
+  gint64     since;
+  guint      pages_left;
+} OwnPages;
+
+static void
+own_pages_free (OwnPages *pages)
+{
+  g_ptr_array_unref (pages->statuses);
+  g_free (pages);
+}
+
+static gpointer
+convert_statuses_page (GTask        *task,
+                       JsonNode     *root,
+                       SoupMessage  *msg,
+                       GError      **error)
+{
+  GPtrArray *page = convert_statuses (task, root, msg, error);
+
+  if (page != NULL)
+    g_object_set_data_full (G_OBJECT (task), "next", link_next (msg), g_free);
+  return page;
+}
+
+static void fetch_own_page (GTask      *task,
+                            const char *url);
+
+static void
+on_own_page (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcMastodon *self = g_task_get_source_object (task);
+  OwnPages *pages = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *next = g_object_get_data (G_OBJECT (result), "next");
+  gboolean older_reached = FALSE;
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < page->len; i++)
+    {
+      WcMastodonStatus *status = g_ptr_array_index (page, i);
+
+      older_reached |= status->created_at < pages->since;
+      g_ptr_array_add (pages->statuses, g_steal_pointer (&page->pdata[i]));
+    }
+  if (page->len == 0 || older_reached || next == NULL || pages->pages_left == 0 || !cursor_is_ours (self, next))
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (pages->statuses), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  fetch_own_page (task, next);
+}
+
+static void
+fetch_own_page (GTask      *task,
+                const char *url)
+{
+  WcMastodon *self = g_task_get_source_object (task);
+  OwnPages *pages = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GTask) page = g_task_new (self, g_task_get_cancellable (task), on_own_page, g_object_ref (task));
+
+  pages->pages_left--;
+  send_converted (self, msg, page, convert_statuses_page, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+list_own_statuses (GTask      *task,
+                   const char *remote_id)
+{
+  WcMastodon *self = g_task_get_source_object (task);
+  guint limit = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "limit"));
+  g_autofree char *id = escape_segment (remote_id);
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/accounts/%s/statuses?limit=%u", self->base_url, id, limit);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  if (g_task_get_task_data (task) != NULL)
+    {
+      fetch_own_page (task, url);
+      return;
+    }
+  msg = soup_message_new ("GET", url);
+  send_converted (self, msg, task, convert_statuses, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_own_id (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcMastodonProfile) profile = wc_mastodon_verify_credentials_finish (WC_MASTODON (source), result, &error);
+
+  if (profile == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list_own_statuses (task, profile->id);
+}
+
+/**
+ * wc_mastodon_list_own_statuses_async:
+ * @limit: how many, newest first (1–40)
+ *
+ * Reads the account's latest statuses, to find out whether a post whose
+ * answer was lost was made after all.
+ */
+void
+wc_mastodon_list_own_statuses_async (WcMastodon          *self,
+                                     guint                limit,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const char *remote_id;
+
+  g_task_set_source_tag (task, wc_mastodon_list_own_statuses_async);
+  if (!check_ready (self, task))
+    return;
+  g_object_set_data (G_OBJECT (task), "limit", GUINT_TO_POINTER (CLAMP (limit, 1, 40)));
+
+  remote_id = wc_account_get_remote_id (self->account);
+  if (remote_id != NULL && *remote_id != '\0')
+    list_own_statuses (task, remote_id);
+  else
+    wc_mastodon_verify_credentials_async (self, cancellable, on_own_id, g_steal_pointer (&task));
+}
+
+/**
+ * wc_mastodon_list_own_statuses_finish:
+ *
+ * Returns: (transfer full) (element-type WcMastodonStatus): newest first
+ */
+GPtrArray *
+wc_mastodon_list_own_statuses_finish (WcMastodon    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * wc_mastodon_list_own_statuses_since_async:
+ * @since: UTC seconds: page back until a status older than this
+ * @max_pages: at most this many pages of 40
+ *
+ * Like wc_mastodon_list_own_statuses_async(), but follows the pages back
+ * in time, for a post made a while ago.
+ */
+void
+wc_mastodon_list_own_statuses_since_async (WcMastodon          *self,
+                                           gint64               since,
+                                           guint                max_pages,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OwnPages *pages;
+  const char *remote_id;
+
+  g_task_set_source_tag (task, wc_mastodon_list_own_statuses_async);
+  if (!check_ready (self, task))
+    return;
+  g_object_set_data (G_OBJECT (task), "limit", GUINT_TO_POINTER (40));
+  pages = g_new0 (OwnPages, 1);
+  pages->statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_mastodon_status_free);
+  pages->since = since;
+  pages->pages_left = MAX (max_pages, 1);
+  g_task_set_task_data (task, pages, (GDestroyNotify) own_pages_free);
+
+  remote_id = wc_account_get_remote_id (self->account);
+  if (remote_id != NULL && *remote_id != '\0')
+    list_own_statuses (task, remote_id);
+  else
+    wc_mastodon_verify_credentials_async (self, cancellable, on_own_id, g_steal_pointer (&task));
+}
+
+void
+wc_mastodon_list_scheduled_async (WcMastodon          *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+
+  g_task_set_source_tag (task, wc_mastodon_list_scheduled_async);
+  if (!check_ready (self, task))
+    return;
+  url = g_strconcat (self->base_url, "/api/v1/scheduled_statuses?limit=40", NULL);
+  msg = soup_message_new ("GET", url);
+  send_converted (self, msg, task, convert_statuses, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * wc_mastodon_list_scheduled_finish:
+ *
+ * Returns: (transfer full) (element-type WcMastodonStatus): the scheduled
+ *   statuses, created_at holding their time
+ */
+GPtrArray *
+wc_mastodon_list_scheduled_finish (WcMastodon    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- Signing in, end to end --------------------------------------------- */
@@ -2725,6 +3131,90 @@ wc_mastodon_remove_from_followers_async (WcMastodon          *self,
   post_for_relationship (self, wc_mastodon_remove_from_followers_async,
                          "/api/v1/accounts/", account_id, "/remove_from_followers",
                          cancellable, callback, user_data);
+}
+
+/**
+ * wc_mastodon_block_async:
+ * @account_id: the account to block
+ *
+ * Blocks an account (`POST /api/v1/accounts/:id/block`): it stops
+ * following, and its pending follow request goes away. Finish with
+ * wc_mastodon_relationship_finish().
+ */
+void
+wc_mastodon_block_async (WcMastodon          *self,
+                         const char          *account_id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  post_for_relationship (self, wc_mastodon_block_async,
+                         "/api/v1/accounts/", account_id, "/block",
+                         cancellable, callback, user_data);
+}
+
+/**
+ * wc_mastodon_list_followers_async:
+ * @own_id: the account's own id on its server (verify_credentials)
+ * @cursor: (nullable): %NULL for the first page, or the next cursor a
+ *   previous page gave
+ *
+ * Lists followers with their ids and profiles, 80 at a time, for acting on
+ * them (wc_mastodon_remove_from_followers_async()). For counting and the
+ * audience use wc_mastodon_fetch_followers_async().
+ */
+void
+wc_mastodon_list_followers_async (WcMastodon          *self,
+                                  const char          *own_id,
+                                  const char          *cursor,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+
+  g_task_set_source_tag (task, wc_mastodon_list_followers_async);
+  if (!check_ready (self, task))
+    return;
+  if (cursor != NULL && !cursor_is_ours (self, cursor))
+    {
+      g_task_return_error (task, foreign_cursor_error ());
+      return;
+    }
+  if (cursor != NULL)
+    url = g_strdup (cursor);
+  else
+    {
+      g_autofree char *id = escape_segment (own_id);
+
+      url = g_strdup_printf ("%s/api/v1/accounts/%s/followers?limit=%u",
+                             self->base_url, id, WC_MASTODON_FOLLOWERS_PER_PAGE);
+    }
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, foreign_cursor_error ());
+      return;
+    }
+  send_converted (self, msg, task, convert_accounts_page, (GDestroyNotify) page_free);
+}
+
+/**
+ * wc_mastodon_list_followers_finish:
+ * @next_cursor: (out) (optional) (nullable): the next page, or %NULL
+ *
+ * Returns: (transfer container) (element-type WcMastodonAccount): the
+ *   followers of this page
+ */
+GPtrArray *
+wc_mastodon_list_followers_finish (WcMastodon    *self,
+                                   GAsyncResult  *result,
+                                   char         **next_cursor,
+                                   GError       **error)
+{
+  return wc_mastodon_list_follow_requests_finish (self, result, next_cursor, error);
 }
 
 /**

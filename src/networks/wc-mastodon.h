@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * (../shared/NETWORKS.md §1). The object speaks for one account; the access
  * token is given by the caller, who keeps it in the keyring. */
 
-#define WC_MASTODON_SCOPES "read write:statuses write:media write:accounts read:follows write:follows"
+#define WC_MASTODON_SCOPES "read write:statuses write:media write:accounts read:follows write:follows write:blocks"
 #define WC_MASTODON_OOB_REDIRECT "urn:ietf:wg:oauth:2.0:oob"
 
 /* What the server says when Whitecoat registers itself. */
@@ -101,6 +101,11 @@ typedef struct
   char      *url;
   char      *avatar;
   GPtrArray *fields;        /* of WcMastodonField */
+  /* Added for screening follow requests. */
+  gint64     created_at;       /* seconds since the epoch; 0 = unknown */
+  gint64     statuses_count;   /* -1 = unknown */
+  gint64     followers_count;  /* -1 = unknown */
+  gint64     following_count;  /* -1 = unknown */
 } WcMastodonAccount;
 
 void wc_mastodon_account_free (WcMastodonAccount *account);
@@ -385,6 +390,24 @@ GPtrArray              *wc_mastodon_get_relationships_finish       (WcMastodon  
                                                                     GAsyncResult        *result,
                                                                     GError             **error);
 
+/* Added for the requests inbox: blocking, and followers with their ids
+ * (for "remove from followers"). */
+void                    wc_mastodon_block_async                    (WcMastodon          *self,
+                                                                    const char          *account_id,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+void                    wc_mastodon_list_followers_async           (WcMastodon          *self,
+                                                                    const char          *own_id,
+                                                                    const char          *cursor,
+                                                                    GCancellable        *cancellable,
+                                                                    GAsyncReadyCallback  callback,
+                                                                    gpointer             user_data);
+GPtrArray              *wc_mastodon_list_followers_finish          (WcMastodon          *self,
+                                                                    GAsyncResult        *result,
+                                                                    char               **next_cursor,
+                                                                    GError             **error);
+
 /* Settings */
 void               wc_mastodon_update_settings_async  (WcMastodon               *self,
                                                        const WcMastodonSettings *settings,
@@ -394,6 +417,57 @@ void               wc_mastodon_update_settings_async  (WcMastodon               
 WcMastodonProfile *wc_mastodon_update_settings_finish (WcMastodon               *self,
                                                        GAsyncResult             *result,
                                                        GError                  **error);
+
+/* Reconciling the outbox (added for the scheduler): the account's recent
+ * statuses and its scheduled statuses, to find a post whose answer was
+ * lost. */
+typedef struct
+{
+  char   *id;
+  char   *url;          /* NULL for a scheduled status */
+  char   *text;         /* plain text: the HTML content with tags removed */
+  char   *spoiler_text;
+  char   *visibility;
+  gint64  created_at;   /* for a scheduled status: its scheduled_at */
+  char   *idempotency;  /* scheduled statuses only; nullable */
+} WcMastodonStatus;
+
+void wc_mastodon_status_free (WcMastodonStatus *status);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcMastodonStatus, wc_mastodon_status_free)
+
+/* Newest first, at most @limit (up to 40), from the account's own timeline
+ * (GET /api/v1/accounts/:id/statuses); the account's remote id is asked
+ * with verify_credentials first when the account does not know it. */
+void       wc_mastodon_list_own_statuses_async   (WcMastodon          *self,
+                                                  guint                limit,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray *wc_mastodon_list_own_statuses_finish  (WcMastodon          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/* The same, page after page back in time until a status older than
+ * @since (UTC seconds), at most @max_pages pages of 40; finish with
+ * wc_mastodon_list_own_statuses_finish(). */
+void       wc_mastodon_list_own_statuses_since_async (WcMastodon          *self,
+                                                      gint64               since,
+                                                      guint                max_pages,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* GET /api/v1/scheduled_statuses (up to 40). */
+void       wc_mastodon_list_scheduled_async      (WcMastodon          *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GPtrArray *wc_mastodon_list_scheduled_finish     (WcMastodon          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+/* The visible text of a status's HTML content, to compare with what was
+ * sent: tags removed, <br> and paragraphs as line breaks, entities decoded,
+ * runs of white space as one space. Apply it to both sides. */
+char      *wc_mastodon_normalize_text            (const char          *text,
+                                                  gboolean             is_html);
 
 /* For tests: how a response maps to an error. */
 GError *wc_mastodon_error_from_response (guint        status,

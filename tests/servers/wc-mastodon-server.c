@@ -98,6 +98,7 @@ typedef struct
   gint64      created_at;
   EdgeList    followers;
   EdgeList    requests;
+  EdgeList    blocks;           /* added for the requests inbox */
   guint       following_count;
   guint       statuses_count;
   GHashTable *idempotency;
@@ -1008,6 +1009,7 @@ user_free (gpointer data)
   g_ptr_array_unref (user->fields);
   edges_clear (&user->followers);
   edges_clear (&user->requests);
+  edges_clear (&user->blocks);
   g_hash_table_unref (user->idempotency);
   g_free (user);
 }
@@ -1376,8 +1378,9 @@ relationship_to_json (WcMastodonServer *self,
   json_object_set_boolean_member (object, "notifying", FALSE);
   json_object_set_null_member (object, "languages");
   json_object_set_boolean_member (object, "followed_by", edges_contains (&me->followers, id));
-  json_object_set_boolean_member (object, "blocking", FALSE);
-  json_object_set_boolean_member (object, "blocked_by", FALSE);
+  json_object_set_boolean_member (object, "blocking", edges_contains (&me->blocks, id));
+  json_object_set_boolean_member (object, "blocked_by",
+                                  other != NULL && edges_contains (&other->blocks, me->id));
   json_object_set_boolean_member (object, "muting", FALSE);
   json_object_set_boolean_member (object, "muting_notifications", FALSE);
   json_object_set_boolean_member (object, "requested",
@@ -2923,6 +2926,34 @@ handle_remove_from_followers (Request *req)
   respond_object (req->msg, 200, relationship_to_json (req->self, req->user, id));
 }
 
+/* A block ends the follow both ways and drops a pending request, as on
+ * Mastodon. */
+static void
+handle_block (Request *req)
+{
+  WcMastodonServer *self = req->self;
+  guint64 id;
+  User *other;
+
+  if (!require_user_scope (req, "write:blocks", "follow"))
+    return;
+  if (!lookup_account_segment (req, &id))
+    return;
+  if (!edges_contains (&req->user->blocks, id))
+    edges_add (self, &req->user->blocks, id);
+  edges_remove (&req->user->requests, id);
+  other = user_by_id (self, id);
+  if (edges_remove (&req->user->followers, id) && other != NULL)
+    other->following_count--;
+  if (other != NULL)
+    {
+      edges_remove (&other->requests, req->user->id);
+      if (edges_remove (&other->followers, req->user->id))
+        req->user->following_count--;
+    }
+  respond_object (req->msg, 200, relationship_to_json (self, req->user, id));
+}
+
 static void
 handle_follow_requests (Request *req)
 {
@@ -3730,6 +3761,8 @@ route (Request *req)
     handle_followers (req);
   else if (route_is (req, "POST", "/api/v1/accounts/*/remove_from_followers"))
     handle_remove_from_followers (req);
+  else if (route_is (req, "POST", "/api/v1/accounts/*/block"))
+    handle_block (req);
   else if (route_is (req, "GET", "/api/v1/follow_requests"))
     handle_follow_requests (req);
   else if (route_is (req, "POST", "/api/v1/follow_requests/*/authorize"))
@@ -4301,6 +4334,7 @@ wc_mastodon_server_add_user_full (WcMastodonServer     *self,
   user->created_at = now_locked (self);
   edges_init (&user->followers);
   edges_init (&user->requests);
+  edges_init (&user->blocks);
   user->idempotency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   g_ptr_array_add (self->users, user);
@@ -4472,6 +4506,33 @@ wc_mastodon_server_get_follower_count (WcMastodonServer *self,
     count = user->followers.edges->len;
   g_mutex_unlock (&self->lock);
   return count;
+}
+
+/**
+ * wc_mastodon_server_is_blocking:
+ * @self: a #WcMastodonServer
+ * @username: the user who may have blocked
+ * @other: the user who may be blocked
+ *
+ * Returns: whether @username blocks @other
+ */
+gboolean
+wc_mastodon_server_is_blocking (WcMastodonServer *self,
+                                const char       *username,
+                                const char       *other)
+{
+  User *a, *b;
+  gboolean blocking = FALSE;
+
+  g_return_val_if_fail (WC_IS_MASTODON_SERVER (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  a = lookup_user (self, username);
+  b = lookup_user (self, other);
+  if (a != NULL && b != NULL)
+    blocking = edges_contains (&a->blocks, b->id);
+  g_mutex_unlock (&self->lock);
+  return blocking;
 }
 
 /**

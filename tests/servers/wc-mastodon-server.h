@@ -103,6 +103,9 @@ guint             wc_mastodon_server_get_follower_count   (WcMastodonServer     
                                                            const char           *username);
 guint             wc_mastodon_server_get_follow_request_count (WcMastodonServer *self,
                                                            const char           *username);
+gboolean          wc_mastodon_server_is_blocking          (WcMastodonServer     *self,
+                                                           const char           *username,
+                                                           const char           *other);
 char             *wc_mastodon_server_create_token         (WcMastodonServer     *self,
                                                            const char           *username,
                                                            const char           *scopes);

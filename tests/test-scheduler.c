@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include "wc-test-scheduler.h"
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  fixture_setup_common (f, 5);
+  wc_scheduler_start (f->scheduler);
+}
+
+static JsonObject *
+status_at (Fixture *f,
+           guint    index)
+{
+  g_autoptr(JsonArray) statuses = wc_mastodon_server_dup_statuses (f->server, "alice");
+
+  g_assert_cmpuint (index, <, json_array_get_length (statuses));
+  return json_object_ref (json_array_get_object_element (statuses, index));
+}
+
+static guint
+count_publishes (Fixture *f)
+{
+  g_autoptr(GPtrArray) audit = wc_store_list_audit (f->store, NULL);
+  guint n = 0;
+
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    n += g_str_equal (((WcAuditEntry *) g_ptr_array_index (audit, i))->kind, "publish");
+  return n;
+}
+
+static void
+test_post_now (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Wash your hands", 0);
+  g_autoptr(JsonObject) status = NULL;
+
+  g_assert_true (wc_scheduler_get_has_local_work (f->scheduler));
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  status = status_at (f, 0);
+  g_assert_cmpstr (json_object_get_string_member (status, "id"), ==, wc_outbox_entry_get_remote_id (entry));
+  g_assert_cmpstr (json_object_get_string_member (status, "url"), ==, wc_outbox_entry_get_remote_url (entry));
+  g_assert_cmpstr (json_object_get_string_member (status, "visibility"), ==, "public");
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  g_assert_true (g_ptr_array_index (f->sent, 0) == entry);
+  g_assert_cmpint (wc_outbox_entry_get_sent_at (entry), ==, T0);
+  g_assert_cmpuint (count_publishes (f), ==, 1);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+  /* The model holds the same object. */
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (f->scheduler)), ==, 1);
+  {
+    g_autoptr(WcOutboxEntry) item = g_list_model_get_item (wc_scheduler_get_entries (f->scheduler), 0);
+
+    g_assert_true (item == entry);
+  }
+  /* Nothing more happens later. */
+  pass_time (f, 3600, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+static void
+test_server_scheduled (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Grand rounds at noon", T0 + 3600);
+  g_autoptr(JsonArray) scheduled = NULL;
+  JsonObject *params;
+
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  g_assert_cmpuint (json_array_get_length (scheduled), ==, 1);
+  params = json_object_get_object_member (json_array_get_object_element (scheduled, 0), "params");
+  g_assert_cmpstr (json_object_get_string_member (params, "text"), ==, "Grand rounds at noon");
+  g_assert_cmpstr (json_object_get_string_member (params, "idempotency"), ==, wc_outbox_entry_get_idempotency_key (entry));
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+
+  /* Whitecoat does not post it itself: the server does, at its time. */
+  pass_time (f, 3590, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+  pass_time (f, 200, 20);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_nonnull (wc_outbox_entry_get_remote_url (entry));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  g_assert_cmpuint (count_publishes (f), ==, 1);
+}
+
+static void
+test_reschedule (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Journal club moved", T0 + 3600);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) scheduled = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  const char *remote_id;
+
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  remote_id = wc_outbox_entry_get_remote_id (entry);
+
+  /* Two hours later: moved on the server with PUT, same id. */
+  g_assert_true (wc_scheduler_reschedule (f->scheduler, entry, T0 + 7200, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpint (wc_outbox_entry_get_due_at (entry), ==, T0 + 7200);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (entry), ==, remote_id);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "PUT", "/api/v1/scheduled_statuses/"), ==, 1);
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  when = g_date_time_new_from_iso8601 (json_object_get_string_member (json_array_get_object_element (scheduled, 0), "scheduled_at"), NULL);
+  g_assert_cmpint (g_date_time_to_unix (when), ==, T0 + 7200);
+
+  /* Two minutes ahead is too close for the server: withdrawn, sent from here. */
+  g_assert_true (wc_scheduler_reschedule (f->scheduler, entry, T0 + 120, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SCHEDULED);
+  g_assert_cmpuint (server_scheduled (f), ==, 0);
+  g_assert_true (wc_scheduler_get_has_local_work (f->scheduler));
+  pass_time (f, 100, 50);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+  pass_time (f, 40, 10);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  {
+    g_autoptr(JsonObject) status = status_at (f, 0);
+    g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (json_object_get_string_member (status, "created_at"), NULL);
+
+    g_assert_cmpint (g_date_time_to_unix (created), >=, T0 + 120);
+  }
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* "Post now" on an entry the server holds: withdrawn there, sent from here,
+ * once. has-local-work follows. */
+static void
+test_post_now_from_server (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Now rather than later", T0 + 7200);
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_signal_connect (f->scheduler, "notify::has-local-work", G_CALLBACK (on_notify_count), &notified);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_assert_true (wc_scheduler_post_now (f->scheduler, entry, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_scheduled (f), ==, 0);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+  pass_time (f, 7300, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+static void
+test_content_change (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Version one");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonArray) scheduled = NULL;
+  WcOutboxEntry *entry;
+  g_autofree char *old_id = NULL;
+
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 3600, &error));
+  wait_idle (f);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  old_id = g_strdup (wc_outbox_entry_get_remote_id (entry));
+
+  /* The draft is edited: the entry keeps its content until asked. */
+  wc_draft_set_text (draft, "Version two");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Version one");
+
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Version two");
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (entry), !=, old_id);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "DELETE", "/api/v1/scheduled_statuses/"), ==, 1);
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  g_assert_cmpuint (json_array_get_length (scheduled), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (scheduled, 0), "params"), "text"),
+                   ==, "Version two");
+
+  pass_time (f, 3700, 100);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) remote = schedule (f, "On the server", T0 + 3600);
+  g_autoptr(WcOutboxEntry) local = schedule (f, "Here", T0 + 120);
+  g_autoptr(GError) error = NULL;
+
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (remote), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpint (wc_outbox_entry_get_state (local), ==, WC_OUTBOX_STATE_SCHEDULED);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (f->scheduler)), ==, 2);
+
+  g_assert_true (wc_scheduler_cancel (f->scheduler, remote, &error));
+  g_assert_true (wc_scheduler_cancel (f->scheduler, local, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (remote), ==, WC_OUTBOX_STATE_CANCELLED);
+  g_assert_cmpint (wc_outbox_entry_get_state (local), ==, WC_OUTBOX_STATE_CANCELLED);
+  g_assert_cmpuint (server_scheduled (f), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (f->scheduler)), ==, 0);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+
+  /* Undo: back, and the remote one is scheduled on the server again. */
+  g_assert_true (wc_scheduler_uncancel (f->scheduler, local, &error));
+  g_assert_true (wc_scheduler_uncancel (f->scheduler, remote, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (local), ==, WC_OUTBOX_STATE_SCHEDULED);
+  g_assert_cmpint (wc_outbox_entry_get_state (remote), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpuint (server_scheduled (f), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (f->scheduler)), ==, 2);
+
+  /* Cancelled for good: nothing is ever posted. */
+  g_assert_true (wc_scheduler_cancel (f->scheduler, local, &error));
+  g_assert_true (wc_scheduler_cancel (f->scheduler, remote, &error));
+  wait_idle (f);
+  pass_time (f, 7200, 300);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+  g_assert_cmpuint (f->sent->len, ==, 0);
+}
+
+/* 26 posts on one day: the server keeps 25; the 26th says so and is sent
+ * by Whitecoat itself at its time. */
+static void
+test_server_limits (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  guint on_server = 0, here = 0;
+  WcOutboxEntry *kept_here = NULL;
+
+  for (guint i = 0; i < 26; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Tip %u of the day", i);
+
+      g_ptr_array_add (entries, schedule (f, text, T0 + 3600 + i * 60));
+    }
+  wait_idle (f);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      WcOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (wc_outbox_entry_get_state (entry) == WC_OUTBOX_STATE_SERVER_SCHEDULED)
+        on_server++;
+      else if (wc_outbox_entry_get_state (entry) == WC_OUTBOX_STATE_SCHEDULED)
+        {
+          here++;
+          kept_here = entry;
+        }
+    }
+  g_assert_cmpuint (on_server, ==, 25);
+  g_assert_cmpuint (here, ==, 1);
+  g_assert_nonnull (strstr (wc_outbox_entry_get_reason (kept_here), "25"));
+  g_assert_nonnull (strstr (wc_outbox_entry_get_reason (kept_here), "day"));
+  g_test_message ("The 26th: %s", wc_outbox_entry_get_reason (kept_here));
+  g_assert_true (wc_scheduler_get_has_local_work (f->scheduler));
+
+  pass_time (f, 3600 + 26 * 60 + 120, 60);
+  g_assert_cmpuint (server_statuses (f), ==, 26);
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_cmpint (wc_outbox_entry_get_state (g_ptr_array_index (entries, i)), ==, WC_OUTBOX_STATE_SENT);
+}
+
+static void
+test_transient_retry (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = NULL;
+  gint64 first_wait, second_wait;
+
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_STATUS_503, 1);
+  wc_mastodon_server_add_fault_full (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_STATUS_429, 1, 120);
+  entry = schedule (f, "Retry me", 0);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SCHEDULED);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), ==, 1);
+  g_assert_nonnull (wc_outbox_entry_get_reason (entry));
+  first_wait = wc_outbox_entry_get_next_attempt_at (entry) - T0;
+  g_assert_cmpint (first_wait, >=, 15);
+  g_assert_cmpint (first_wait, <=, 30);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+
+  /* Not before its retry time. */
+  pass_time (f, first_wait - 1, first_wait);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), ==, 1);
+  pass_time (f, 1, 1);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), ==, 2);
+  /* The 429 asked for 120 seconds: honoured over the backoff. */
+  second_wait = wc_outbox_entry_get_next_attempt_at (entry) - wc_clock_get_now (f->clock);
+  g_assert_cmpint (second_wait, >=, 120);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SCHEDULED);
+
+  pass_time (f, second_wait + 5, 5);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), ==, 3);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpuint (f->failed->len, ==, 0);
+}
+
+/* Will not work: failed with the reason, the draft as it was. */
+static void
+test_failed (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "This text is far too long for a server that takes ten");
+  g_autoptr(WcDraft) again = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  WcOutboxEntry *entry;
+
+  wc_mastodon_server_set_max_characters (f->server, 10);
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, 0, &error));
+  wait_idle (f);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_FAILED);
+  g_assert_nonnull (wc_outbox_entry_get_reason (entry));
+  g_test_message ("Reason: %s", wc_outbox_entry_get_reason (entry));
+  g_assert_cmpuint (f->failed->len, ==, 1);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+  again = wc_store_load_draft (f->store, wc_draft_get_id (draft), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_draft_get_text (again), ==, "This text is far too long for a server that takes ten");
+
+  /* No retry by itself. */
+  pass_time (f, 3600, 600);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_FAILED);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), ==, 1);
+
+  /* The user's retry, once the server takes more. */
+  wc_mastodon_server_set_max_characters (f->server, 500);
+  g_assert_true (wc_scheduler_retry (f->scheduler, entry, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+/* A short suspend: posted right after the resume. A long one (more than
+ * hold-after): held, not posted late. */
+static void
+test_suspend_and_hold (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) soon = schedule (f, "Soon", T0 + 120);
+  g_autoptr(WcOutboxEntry) later = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (soon), ==, WC_OUTBOX_STATE_SCHEDULED);
+  /* Suspended for ten minutes. */
+  wc_mastodon_server_set_now (f->server, T0 + 600);
+  wc_clock_jump (f->clock, T0 + 600);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (soon), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpint (wc_outbox_entry_get_sent_at (soon), ==, T0 + 600);
+
+  later = schedule (f, "Later", T0 + 700);
+  wait_idle (f);
+  /* Suspended for two hours. */
+  wc_mastodon_server_set_now (f->server, T0 + 600 + 7200);
+  wc_clock_jump (f->clock, T0 + 600 + 7200);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (later), ==, WC_OUTBOX_STATE_HELD);
+  g_assert_cmpuint (f->held->len, ==, 1);
+  g_assert_nonnull (wc_outbox_entry_get_reason (later));
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+
+  /* The user posts it now. */
+  g_assert_true (wc_scheduler_post_now (f->scheduler, later, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (later), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 2);
+}
+
+/* Overdue after failed attempts: before holding it, the scheduler looks
+ * whether a lost answer hid a post that was made. */
+static void
+test_check_before_hold (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) stored = NULL;
+  g_autoptr(WcOutboxEntry) never = NULL;
+
+  wc_scheduler_set_hold_after (f->scheduler, 120);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DROP_AFTER_STORE, 1);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_STATUS_503, 1000);
+  stored = schedule (f, "Stored, answer lost", 0);
+  wait_idle (f);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (stored), ==, WC_OUTBOX_STATE_SCHEDULED);
+  pass_time (f, 600, 10);
+  g_assert_cmpint (wc_outbox_entry_get_state (stored), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpuint (f->held->len, ==, 0);
+
+  never = schedule (f, "Never reached", 0);
+  pass_time (f, 600, 10);
+  g_assert_cmpint (wc_outbox_entry_get_state (never), ==, WC_OUTBOX_STATE_HELD);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (never), >, 1);
+  g_assert_nonnull (strstr (wc_outbox_entry_get_reason (never), "could not be reached"));
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+static void
+on_posted_direct (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Another client posts: statuses Whitecoat did not make. */
+static void
+post_direct (Fixture    *f,
+             const char *text)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(WcMastodonPosted) posted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  WcMastodonPost post = { 0 };
+
+  post.text = text;
+  post.visibility = "public";
+  wc_mastodon_post_status_async (f->mastodon, &post, key, NULL, on_posted_direct, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  posted = wc_mastodon_post_status_finish (f->mastodon, result, &error);
+  g_assert_no_error (error);
+  g_object_unref (result);
+}
+
+/* An answer lost, then the server unreachable for longer than it keeps
+ * idempotency keys (an hour), meanwhile 60 other posts: before sending
+ * again, the scheduler pages back through the account's statuses, finds
+ * the post, and does not post it twice. */
+static void
+test_key_expired_lookup (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = NULL;
+  g_autofree char *statuses_path = g_strdup_printf ("/api/v1/accounts/%s/statuses", f->alice_id);
+
+  wc_scheduler_set_hold_after (f->scheduler, 3 * 3600);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DROP_AFTER_STORE, 1);
+  entry = schedule (f, "Lost answer, long outage", 0);
+  wait_idle (f);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SCHEDULED);
+
+  /* Others post 60 times; then the server fails every post for long. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Someone else's post %u", i);
+
+      post_direct (f, text);
+    }
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_STATUS_503, 1000);
+  pass_time (f, 45 * 60, 60);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SCHEDULED);
+  g_assert_cmpuint (wc_outbox_entry_get_attempts (entry), >, 5);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "GET", statuses_path), ==, 0);
+
+  /* Near the end of the server's hour: looked up, found two pages back. */
+  pass_time (f, 30 * 60, 60);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "GET", statuses_path), >=, 2);
+  g_assert_cmpuint (server_statuses (f), ==, 61);
+  {
+    g_autoptr(JsonObject) first = status_at (f, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (first, "text"), ==, "Lost answer, long outage");
+    g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, wc_outbox_entry_get_remote_id (entry));
+  }
+  wc_mastodon_server_clear_faults (f->server);
+  pass_time (f, 3600, 300);
+  g_assert_cmpuint (server_statuses (f), ==, 61);
+}
+
+/* The clock set back: a post is not sent before its (wall-clock) time. */
+static void
+test_clock_set_back (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Not early", T0 + 200);
+
+  wait_idle (f);
+  wc_mastodon_server_set_now (f->server, T0 - 3600);
+  wc_clock_jump (f->clock, T0 - 3600);
+  wait_idle (f);
+  /* An hour ahead again: handed to the server to schedule. */
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  pass_time (f, 3600 + 150, 60);
+  g_assert_cmpuint (server_statuses (f), ==, 0);
+  pass_time (f, 150, 10);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  {
+    g_autoptr(JsonObject) status = status_at (f, 0);
+    g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 (json_object_get_string_member (status, "created_at"), NULL);
+
+    g_assert_cmpint (g_date_time_to_unix (created), >=, T0 + 200);
+  }
+}
+
+static void
+test_manual_reminder (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(WcAccount) facebook = wc_account_new (WC_IDENTITY_PROFESSIONAL, "facebook");
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  WcOutboxEntry *entry;
+
+  wc_account_set_handle (facebook, "anna.jansen.md");
+  g_assert_true (wc_store_add_account (f->store, facebook, &error));
+  g_assert_no_error (error);
+  wc_draft_set_text (draft, "By hand");
+  wc_draft_set_target (draft, wc_account_get_id (facebook), "public");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 3600, &error));
+  g_assert_no_error (error);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  wait_idle (f);
+  g_assert_true (wc_scheduler_get_has_local_work (f->scheduler));
+  pass_time (f, 3500, 500);
+  g_assert_cmpuint (f->reminders->len, ==, 0);
+  pass_time (f, 200, 50);
+  g_assert_cmpuint (f->reminders->len, ==, 1);
+  g_assert_true (g_ptr_array_index (f->reminders, 0) == entry);
+  /* Once. */
+  pass_time (f, 600, 60);
+  g_assert_cmpuint (f->reminders->len, ==, 1);
+
+  /* Snoozed: again in ten minutes. */
+  g_assert_true (wc_scheduler_snooze (f->scheduler, entry, 600, &error));
+  g_assert_no_error (error);
+  pass_time (f, 540, 60);
+  g_assert_cmpuint (f->reminders->len, ==, 1);
+  pass_time (f, 120, 60);
+  g_assert_cmpuint (f->reminders->len, ==, 2);
+
+  g_assert_true (wc_scheduler_mark_done (f->scheduler, entry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (count_publishes (f), ==, 1);
+  g_assert_false (wc_scheduler_get_has_local_work (f->scheduler));
+  /* A Mastodon entry cannot be marked done by hand. */
+  {
+    g_autoptr(WcOutboxEntry) other = schedule (f, "API", T0 + 99999);
+
+    g_assert_false (wc_scheduler_mark_done (f->scheduler, other, &error));
+    g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_INVALID);
+  }
+}
+
+/* --- Crash recovery ---------------------------------------------------- */
+
+static char *
+db_state (const char *path,
+          gint64      id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *state = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT state FROM outbox WHERE id = %" G_GINT64_FORMAT, id);
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_busy_timeout (db, 1000);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return state;
+}
+
+static const char *self_path;
+
+/* The child: a scheduler on the same database, killed while it sends. */
+static int
+run_child (char **argv)
+{
+  const char *path = argv[2];
+  const char *base = argv[3];
+  const char *token = argv[4];
+  gint64 account_id = g_ascii_strtoll (argv[5], NULL, 10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcStore) store = wc_store_open (path, &error);
+  g_autoptr(WcAccount) account = NULL;
+  g_autoptr(WcClock) clock = wc_clock_new_fake (T0);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(WcMastodon) mastodon = NULL;
+  g_autoptr(WcScheduler) scheduler = NULL;
+
+  g_assert_no_error (error);
+  account = wc_store_get_account (store, account_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_account_get_server (account), ==, base);
+  mastodon = wc_mastodon_new (account, session);
+  wc_mastodon_set_access_token (mastodon, token);
+  scheduler = wc_scheduler_new (store, clock);
+  wc_scheduler_set_network (scheduler, account_id, WC_NETWORK (mastodon));
+  wc_scheduler_start (scheduler);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static void
+crash_while_sending (Fixture         *f,
+                     WcMastodonFault  fault,
+                     gboolean         stored_before_kill)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Survives a crash");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *account_id = g_strdup_printf ("%" G_GINT64_FORMAT, wc_account_get_id (f->account));
+  const char *argv[] = { self_path, "--child", f->path, f->base, f->token, account_id, NULL };
+  GPid pid;
+  gint64 entry_id;
+  gint64 deadline;
+  int status;
+  WcOutboxEntry *entry;
+
+  /* The parent's scheduler does not run: the child sends. */
+  wc_scheduler_stop (f->scheduler);
+  wc_mastodon_server_add_fault_full (f->server, "POST", "/api/v1/statuses", fault, 1, 1500);
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, 0, &error));
+  g_assert_no_error (error);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry_id = wc_outbox_entry_get_id (g_ptr_array_index (entries, 0));
+  g_clear_object (&f->scheduler);
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+
+  /* Until the child is in the middle of it: "sending", request made. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *state = db_state (f->path, entry_id);
+
+      if (g_strcmp0 (state, "sending") == 0
+          && wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses") >= 1)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (pid);
+
+  if (stored_before_kill)
+    {
+      /* The delayed request takes effect on the server after all. */
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (server_statuses (f) == 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (20000);
+        }
+    }
+  else
+    g_assert_cmpuint (server_statuses (f), ==, 0);
+  {
+    g_autofree char *state = db_state (f->path, entry_id);
+
+    g_assert_cmpstr (state, ==, "sending");
+  }
+
+  /* Restarted: reconciled before any retry, no duplicate. */
+  wc_mastodon_server_clear_faults (f->server);
+  fixture_open_scheduler (f);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  entry = wc_scheduler_lookup (f->scheduler, entry_id);
+  g_assert_nonnull (entry);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  {
+    g_autoptr(JsonObject) posted = status_at (f, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (posted, "id"), ==, wc_outbox_entry_get_remote_id (entry));
+  }
+  /* When the post was made, only the lookup was needed: no second POST. */
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses"),
+                    ==, stored_before_kill ? 1 : 2);
+  pass_time (f, 3600, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+static void
+test_crash_after_store (Fixture       *f,
+                        gconstpointer  data)
+{
+  crash_while_sending (f, WC_MASTODON_FAULT_DELAY, TRUE);
+}
+
+static void
+test_crash_before_store (Fixture       *f,
+                         gconstpointer  data)
+{
+  crash_while_sending (f, WC_MASTODON_FAULT_TIMEOUT, FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc >= 6 && g_str_equal (argv[1], "--child"))
+    return run_child (argv);
+
+  self_path = argv[0];
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) g_test_add ("/scheduler/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("post-now", test_post_now);
+  ADD ("server-scheduled", test_server_scheduled);
+  ADD ("reschedule", test_reschedule);
+  ADD ("post-now-from-server", test_post_now_from_server);
+  ADD ("content-change", test_content_change);
+  ADD ("cancel", test_cancel);
+  ADD ("server-limits", test_server_limits);
+  ADD ("transient-retry", test_transient_retry);
+  ADD ("failed", test_failed);
+  ADD ("suspend-and-hold", test_suspend_and_hold);
+  ADD ("clock-set-back", test_clock_set_back);
+  ADD ("check-before-hold", test_check_before_hold);
+  ADD ("key-expired-lookup", test_key_expired_lookup);
+  ADD ("manual-reminder", test_manual_reminder);
+  ADD ("crash-after-store", test_crash_after_store);
+  ADD ("crash-before-store", test_crash_before_store);
+#undef ADD
+
+  return g_test_run ();
+}
