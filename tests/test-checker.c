@@ -266,6 +266,90 @@ test_image_count (void)
   g_assert_nonnull (find (five, "limit.images"));
 }
 
+/* A server that allows 1,000 characters, counts links as 40 or allows 8
+ * images: its own limits replace the network's, per target. */
+static void
+test_server_limits (void)
+{
+  WcNetworkInfo *mastodon = wc_network_catalog_lookup (wc_network_catalog_get_default (), "mastodon");
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  WcServerLimits limits[2] = { { 0 } };
+  WcCheckContext context = { WC_IDENTITY_PROFESSIONAL };
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) link = g_string_new (NULL);
+  g_autoptr(GPtrArray) findings = NULL;
+  WcFinding *finding;
+
+  for (guint i = 0; i < 70; i++)
+    g_string_append (text, "abcdefghi ");
+  g_assert_cmpuint (text->len, ==, 700);
+
+  /* One target on a 1,000-character server: 700 characters fit. */
+  g_ptr_array_add (targets, mastodon);
+  limits[0].max_characters = 1000;
+  context.targets = targets;
+  findings = check (&context, text->str);
+  g_assert_nonnull (find (findings, "limit.length"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  context.target_limits = limits;
+  findings = check (&context, text->str);
+  g_assert_null (find (findings, "limit.length"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+
+  /* 1,100 do not, and the message gives the server's limit. */
+  for (guint i = 0; i < 40; i++)
+    g_string_append (text, "abcdefghi ");
+  findings = check (&context, text->str);
+  finding = find (findings, "limit.length");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "1100 characters of 1000"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+
+  /* Two Mastodon targets: the 1,000-character server and one that said
+   * nothing (500): 700 characters are too long for the second only. */
+  g_string_truncate (text, 700);
+  g_ptr_array_add (targets, mastodon);
+  findings = check (&context, text->str);
+  finding = find (findings, "limit.length");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "700 characters of 500"));
+  g_assert_null (strstr (wc_finding_get_message (finding), "of 1000"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+
+  /* 470 characters and a long link: 493 where a link counts 23, 510 where
+   * it counts 40. */
+  g_ptr_array_set_size (targets, 1);
+  limits[0].max_characters = 0;
+  for (guint i = 0; i < 47; i++)
+    g_string_append (link, "abcdefghi ");
+  g_string_append (link, "https://example.org/");
+  for (guint i = 0; i < 100; i++)
+    g_string_append (link, "path/");
+  limits[0].chars_per_url = 23;
+  findings = check (&context, link->str);
+  g_assert_null (find (findings, "limit.length"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  limits[0].chars_per_url = 40;
+  findings = check (&context, link->str);
+  finding = find (findings, "limit.length");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "510 characters of 500"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+
+  /* A server that takes 8 images. */
+  limits[0].chars_per_url = 0;
+  limits[0].max_media = 8;
+  context.n_images = 5;
+  findings = check (&context, "Pictures");
+  g_assert_null (find (findings, "limit.images"));
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  context.n_images = 9;
+  findings = check (&context, "Pictures");
+  finding = find (findings, "limit.images");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "9 images of 8"));
+}
+
 static void
 test_duty_hours (void)
 {
@@ -376,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/checker/cross-posting", test_cross_posting);
   g_test_add_func ("/checker/length-limits", test_length_limits);
   g_test_add_func ("/checker/image-count", test_image_count);
+  g_test_add_func ("/checker/server-limits", test_server_limits);
   g_test_add_func ("/checker/duty-hours", test_duty_hours);
   g_test_add_func ("/checker/findings-sorted", test_findings_sorted);
   g_test_add_func ("/checker/roster-names", test_roster_names);

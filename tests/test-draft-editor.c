@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "wc-draft-editor.h"
+#include "wc-store-connect.h"
 
 /* A 2×2 white JPEG without any metadata, and what gexiv2 adds to it. */
 static const char tiny_jpeg_base64[] =
@@ -416,6 +417,80 @@ test_big_audience_in_a_thread (Fixture       *fixture,
   g_assert_nonnull (find (editor, "audience.tagged-in-personal"));
 }
 
+static WcAccount *
+add_mastodon_account (WcStore    *store,
+                      const char *handle,
+                      const char *server)
+{
+  WcAccount *account = wc_account_new (WC_IDENTITY_PROFESSIONAL, "mastodon");
+
+  wc_account_set_handle (account, handle);
+  wc_account_set_server (account, server);
+  g_assert_true (wc_store_add_account (store, account, NULL));
+  return account;
+}
+
+/* The limits a server told (stored by the follower sync) are what the
+ * checks use for the accounts on it; another server keeps the network's. */
+static void
+test_stored_server_limits (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraftEditor) editor = NULL;
+  g_autoptr(WcAccount) big = add_mastodon_account (fixture->store, "@dr@big.example", "https://big.example");
+  g_autoptr(WcAccount) plain = add_mastodon_account (fixture->store, "@dr@plain.example", "https://plain.example");
+  g_autoptr(GString) text = g_string_new (NULL);
+  WcServerLimits stored = { .max_characters = 1000, .chars_per_url = 23 };
+  WcServerLimits limits = { 0 };
+  WcFinding *finding;
+
+  g_assert_true (wc_store_save_server_config (fixture->store, "mastodon", "https://big.example", &stored, NULL));
+  for (guint i = 0; i < 70; i++)
+    g_string_append (text, "abcdefghi ");
+
+  editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_assert_true (wc_draft_editor_get_server_limits (editor, wc_account_get_id (big), &limits));
+  g_assert_cmpuint (limits.max_characters, ==, 1000);
+  g_assert_false (wc_draft_editor_get_server_limits (editor, wc_account_get_id (plain), &limits));
+  g_assert_cmpuint (limits.max_characters, ==, 0);
+
+  /* 700 characters fit on the 1,000-character server. */
+  wc_draft_editor_set_text (editor, text->str);
+  wc_draft_editor_set_target (editor, wc_account_get_id (big), "public");
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "limit.length"));
+
+  /* Not on a server that said nothing: Mastodon's 500. */
+  wc_draft_editor_set_target (editor, wc_account_get_id (plain), "public");
+  wc_draft_editor_check_now (editor);
+  finding = find (editor, "limit.length");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "700 characters of 500"));
+
+  /* That server is read later (the follower sync stores it and the
+   * application tells the editor to read the people again). */
+  stored.max_characters = 800;
+  g_assert_true (wc_store_save_server_config (fixture->store, "mastodon", "https://plain.example", &stored, NULL));
+  wc_draft_editor_check_now (editor);
+  g_assert_nonnull (find (editor, "limit.length"));  /* read once, not per check */
+  wc_draft_editor_reload_people (editor);
+  g_assert_null (find (editor, "limit.length"));
+  wc_draft_editor_remove_target (editor, wc_account_get_id (plain));
+
+  /* 900 characters: over the second's 800, under the first's 1,000. */
+  for (guint i = 0; i < 20; i++)
+    g_string_append (text, "abcdefghi ");
+  wc_draft_editor_set_text (editor, text->str);
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "limit.length"));
+  wc_draft_editor_set_target (editor, wc_account_get_id (plain), "public");
+  wc_draft_editor_check_now (editor);
+  finding = find (editor, "limit.length");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "900 characters of 800"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +513,7 @@ main (int   argc,
   ADD ("dismiss-needs-a-reason", test_dismiss_needs_a_reason);
   ADD ("move-to-other-identity", test_move_to_other_identity);
   ADD ("targets-set-limits", test_targets_set_limits);
+  ADD ("stored-server-limits", test_stored_server_limits);
   ADD ("dispose-saves", test_dispose_saves);
   ADD ("big-audience-in-a-thread", test_big_audience_in_a_thread);
 #undef ADD

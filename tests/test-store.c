@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include "wc-store.h"
+#include "wc-store-connect.h"
+#include "wc-store-requests.h"
 
 typedef struct {
   char *dir;
@@ -385,6 +387,141 @@ test_store_migrations (Fixture       *fixture,
     }
 }
 
+/* A server's limits survive a restart (a new store on the same file) and
+ * reach the accounts on that server only. */
+static void
+test_store_server_configs (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcStore) store = wc_store_open (fixture->path, &error);
+  g_autoptr(WcAccount) here = make_account (WC_IDENTITY_PROFESSIONAL, "mastodon", "@dr@big.example");
+  g_autoptr(WcAccount) elsewhere = make_account (WC_IDENTITY_PERSONAL, "mastodon", "@anna@small.example");
+  g_autoptr(WcServerConfig) config = NULL;
+  WcServerLimits limits = { 1000, 40, 8, 1500 };
+  WcServerLimits loaded = { 1, 1, 1, 1 };
+
+  g_assert_no_error (error);
+  wc_account_set_server (here, "https://big.example");
+  wc_account_set_server (elsewhere, "https://small.example");
+  g_assert_true (wc_store_add_account (store, here, &error));
+  g_assert_true (wc_store_add_account (store, elsewhere, &error));
+  g_assert_no_error (error);
+
+  g_assert_null (wc_store_load_server_config (store, "mastodon", "https://big.example", &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (wc_store_load_account_server_limits (store, wc_account_get_id (here), &loaded));
+  g_assert_cmpuint (loaded.max_characters, ==, 0);
+
+  g_assert_true (wc_store_save_server_config (store, "mastodon", "https://big.example", &limits, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store = wc_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  config = wc_store_load_server_config (store, "mastodon", "https://big.example", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->limits.max_characters, ==, 1000);
+  g_assert_cmpuint (config->limits.chars_per_url, ==, 40);
+  g_assert_cmpuint (config->limits.max_media, ==, 8);
+  g_assert_cmpuint (config->limits.description_limit, ==, 1500);
+  g_assert_cmpint (config->fetched_at, >, 1700000000);
+  g_assert_true (wc_store_load_account_server_limits (store, wc_account_get_id (here), &loaded));
+  g_assert_cmpuint (loaded.max_characters, ==, 1000);
+  g_assert_cmpuint (loaded.chars_per_url, ==, 40);
+  g_assert_false (wc_store_load_account_server_limits (store, wc_account_get_id (elsewhere), &loaded));
+  g_assert_cmpuint (loaded.max_characters, ==, 0);
+  /* Another network on the same host is another server. */
+  g_assert_null (wc_store_load_server_config (store, "bluesky", "https://big.example", NULL));
+
+  /* Read again: replaced. */
+  limits.max_characters = 5000;
+  g_assert_true (wc_store_save_server_config (store, "mastodon", "https://big.example", &limits, &error));
+  g_assert_true (wc_store_load_account_server_limits (store, wc_account_get_id (here), &loaded));
+  g_assert_cmpuint (loaded.max_characters, ==, 5000);
+}
+
+/* A warning about a request is raised once, ever: also after a restart;
+ * answers are recorded; the rows go with the account. */
+static void
+test_store_follow_requests (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcStore) store = wc_store_open (fixture->path, &error);
+  g_autoptr(WcAccount) account = make_account (WC_IDENTITY_PERSONAL, "mastodon", "@anna@small.example");
+  g_autoptr(WcFollowRequestRecord) record = NULL;
+  gboolean first = FALSE;
+  gint64 id;
+
+  g_assert_no_error (error);
+  g_assert_true (wc_store_add_account (store, account, &error));
+  g_assert_no_error (error);
+  id = wc_account_get_id (account);
+
+  g_assert_null (wc_store_load_follow_request (store, id, "109", &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    const char *bad[] = { "111", "", NULL };
+    const char *seen[] = { "109", "112", NULL };
+
+    g_assert_false (wc_store_note_follow_requests (store, id, bad, &error));
+    g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_null (wc_store_load_follow_request (store, id, "111", NULL));
+    g_assert_true (wc_store_note_follow_requests (store, id, seen, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (record = wc_store_load_follow_request (store, id, "112", NULL));
+    g_clear_pointer (&record, wc_follow_request_record_free);
+  }
+  record = wc_store_load_follow_request (store, id, "109", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->first_seen, >, 1700000000);
+  g_assert_cmpint (record->notified_at, ==, 0);
+  g_assert_null (record->answer);
+  g_clear_pointer (&record, wc_follow_request_record_free);
+
+  g_assert_true (wc_store_mark_follow_request_notified (store, id, "109", &first, &error));
+  g_assert_true (first);
+  g_assert_true (wc_store_mark_follow_request_notified (store, id, "109", &first, &error));
+  g_assert_false (first);
+  /* Not yet seen: marked and seen at once. */
+  g_assert_true (wc_store_mark_follow_request_notified (store, id, "110", &first, &error));
+  g_assert_true (first);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  store = wc_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (wc_store_mark_follow_request_notified (store, id, "109", &first, &error));
+  g_assert_false (first);
+  {
+    const char *again[] = { "109", NULL };
+
+    /* Seen again: what was recorded stays. */
+    g_assert_true (wc_store_note_follow_requests (store, id, again, &error));
+  }
+  record = wc_store_load_follow_request (store, id, "109", &error);
+  g_assert_cmpint (record->notified_at, >, 1700000000);
+  g_clear_pointer (&record, wc_follow_request_record_free);
+
+  g_assert_true (wc_store_record_follow_request_answer (store, id, "109", WC_REQUEST_ANSWER_DECLINE_AND_POINT,
+                                                        &error));
+  g_assert_no_error (error);
+  record = wc_store_load_follow_request (store, id, "109", &error);
+  g_assert_cmpstr (record->answer, ==, "decline-and-point");
+  g_assert_cmpint (record->answered_at, >, 1700000000);
+  g_assert_cmpint (record->notified_at, >, 1700000000);
+  g_clear_pointer (&record, wc_follow_request_record_free);
+
+  g_assert_true (wc_store_remove_account (store, id, &error));
+  g_assert_no_error (error);
+  g_assert_null (wc_store_load_follow_request (store, id, "109", &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 write_file (const char *path,
             const char *contents,
@@ -560,6 +697,8 @@ main (int   argc,
   ADD ("identity-round-trip", test_store_identity_round_trip);
   ADD ("identity-all-or-nothing", test_store_identity_all_or_nothing);
   ADD ("migrations", test_store_migrations);
+  ADD ("server-configs", test_store_server_configs);
+  ADD ("follow-requests", test_store_follow_requests);
   ADD ("corrupt-moved-aside", test_store_corrupt_moved_aside);
   ADD ("damaged-pages-moved-aside", test_store_damaged_pages_moved_aside);
   ADD ("newer-moved-aside", test_store_newer_moved_aside);

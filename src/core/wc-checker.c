@@ -520,13 +520,21 @@ check_limits (WcChecker            *self,
   for (guint i = 0; context->targets && i < context->targets->len; i++)
     {
       WcNetworkInfo *info = g_ptr_array_index (context->targets, i);
+      const WcServerLimits *server = context->target_limits != NULL ? &context->target_limits[i] : NULL;
       const char *id = wc_network_info_get_id (info);
       guint limit = wc_network_info_get_char_limit (info);
+      guint chars_per_url = WC_MASTODON_CHARS_PER_URL;
       guint length;
       gsize bytes = 0;
 
+      /* The server's own limits, when it told them. */
+      if (server != NULL && server->max_characters > 0)
+        limit = server->max_characters;
+      if (server != NULL && server->chars_per_url > 0)
+        chars_per_url = server->chars_per_url;
+
       if (g_str_equal (id, "mastodon"))
-        length = wc_limits_mastodon_length (context->content_warning, text, WC_MASTODON_CHARS_PER_URL);
+        length = wc_limits_mastodon_length (context->content_warning, text, chars_per_url);
       else if (g_str_equal (id, "bluesky"))
         length = wc_limits_bluesky_length (text, &bytes);
       else
@@ -571,6 +579,9 @@ check_image_count (WcChecker            *self,
     {
       WcNetworkInfo *info = g_ptr_array_index (context->targets, i);
       guint max = wc_network_info_get_max_images (info);
+
+      if (context->target_limits != NULL && context->target_limits[i].max_media > 0)
+        max = context->target_limits[i].max_media;
 
       if (max > 0 && context->n_images > max)
         {

@@ -8,6 +8,7 @@
 #include "wc-finding.h"
 #include "wc-identity.h"
 #include "wc-image-inspector.h"
+#include "wc-limits.h"
 #include "wc-network-catalog.h"
 #include "wc-roster.h"
 
@@ -22,6 +23,8 @@ typedef struct
   WcIdentity         *other;            /* the other identity */
   GPtrArray          *other_accounts;   /* WcAccount of the other identity */
   GPtrArray          *targets;          /* WcNetworkInfo the draft goes to */
+  const WcServerLimits *target_limits;  /* nullable; one per target: the server's own
+                                         * limits, each member 0 for the network's default */
   const char         *content_warning;
   const char * const *other_texts;      /* drafts and scheduled posts of the other identity */
   GDateTime          *scheduled_at;     /* when it is to be posted, if scheduled */

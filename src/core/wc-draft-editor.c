@@ -9,6 +9,7 @@
 
 #include "wc-draft-editor.h"
 #include "wc-image-strip.h"
+#include "wc-store-connect.h"
 #include "wc-util.h"
 
 struct _WcDraftEditor
@@ -32,6 +33,9 @@ struct _WcDraftEditor
   GHashTable      *tags;           /* person tags: hash → WcPersonTag */
   GHashTable      *audiences;      /* account id → TargetAudience */
   char            *mentions_key;   /* the mentions the audiences were computed with */
+
+  /* The limits of the target accounts' servers */
+  GHashTable      *server_limits;  /* account id → WcServerLimits, read once per target */
 
   GHashTable     *reports;         /* path → WcImageReport, or absent while inspecting */
   GHashTable     *inspecting;      /* paths being inspected */
@@ -470,6 +474,7 @@ load_people (WcDraftEditor *self)
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove_all (self->audiences);
+  g_hash_table_remove_all (self->server_limits);
   g_clear_pointer (&self->tags, g_hash_table_unref);
 
   self->tags = wc_store_load_person_tags (self->store, &error);
@@ -478,11 +483,32 @@ load_people (WcDraftEditor *self)
   load_roster (self);
 }
 
+/* The limits of a target account's server, read from the store the first
+ * time the account is a target (and again after reload_people), not on
+ * every keystroke. */
+static const WcServerLimits *
+lookup_server_limits (WcDraftEditor *self,
+                      gint64         account_id)
+{
+  WcServerLimits *limits = g_hash_table_lookup (self->server_limits, &account_id);
+
+  if (limits == NULL)
+    {
+      gint64 *key = g_memdup2 (&account_id, sizeof account_id);
+
+      limits = g_new0 (WcServerLimits, 1);
+      wc_store_load_account_server_limits (self->store, account_id, limits);
+      g_hash_table_insert (self->server_limits, key, limits);
+    }
+  return limits;
+}
+
 static void
 run_checks (WcDraftEditor *self)
 {
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autoptr(GArray) target_limits = g_array_new (FALSE, TRUE, sizeof (WcServerLimits));
   GPtrArray *attachments = wc_draft_get_attachments (self->draft);
   GPtrArray *draft_targets = wc_draft_get_targets (self->draft);
   WcNetworkCatalog *catalog = wc_network_catalog_get_default ();
@@ -498,13 +524,26 @@ run_checks (WcDraftEditor *self)
       for (guint j = 0; self->own_accounts && j < self->own_accounts->len; j++)
         {
           WcAccount *account = g_ptr_array_index (self->own_accounts, j);
+          const WcServerLimits *limits;
           WcNetworkInfo *info;
+          gboolean seen = FALSE;
 
           if (wc_account_get_id (account) != target->account_id)
             continue;
           info = wc_network_catalog_lookup (catalog, wc_account_get_network (account));
-          if (info != NULL && !g_ptr_array_find (targets, info, NULL))
-            g_ptr_array_add (targets, info);
+          if (info == NULL)
+            continue;
+          /* One check per network and set of server limits: two accounts
+           * on servers with different limits are checked apart. */
+          limits = lookup_server_limits (self, target->account_id);
+          for (guint k = 0; k < targets->len && !seen; k++)
+            seen = g_ptr_array_index (targets, k) == info
+                   && memcmp (&g_array_index (target_limits, WcServerLimits, k), limits, sizeof *limits) == 0;
+          if (!seen)
+            {
+              g_ptr_array_add (targets, info);
+              g_array_append_vals (target_limits, limits, 1);
+            }
         }
     }
 
@@ -513,6 +552,7 @@ run_checks (WcDraftEditor *self)
   context.other = self->other;
   context.other_accounts = self->other_accounts;
   context.targets = targets;
+  context.target_limits = (const WcServerLimits *) (gpointer) target_limits->data;
   context.content_warning = wc_draft_get_content_warning (self->draft);
   context.other_texts = (const char * const *) self->other_texts;
   context.n_images = attachments->len;
@@ -759,6 +799,7 @@ wc_draft_editor_finalize (GObject *object)
   g_clear_pointer (&self->roster, wc_roster_matcher_unref);
   g_clear_pointer (&self->tags, g_hash_table_unref);
   g_clear_pointer (&self->audiences, g_hash_table_unref);
+  g_clear_pointer (&self->server_limits, g_hash_table_unref);
   g_clear_pointer (&self->mentions_key, g_free);
 
   G_OBJECT_CLASS (wc_draft_editor_parent_class)->finalize (object);
@@ -844,6 +885,7 @@ wc_draft_editor_init (WcDraftEditor *self)
   self->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_finding_unref);
   self->cancellable = g_cancellable_new ();
   self->can_publish = TRUE;
+  self->server_limits = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->audiences = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                            (GDestroyNotify) target_audience_free);
 }
@@ -1508,4 +1550,32 @@ wc_draft_editor_get_audience (WcDraftEditor *self,
     return NULL;
   entry = g_hash_table_lookup (self->audiences, &account_id);
   return entry != NULL ? entry->audience : NULL;
+}
+
+/**
+ * wc_draft_editor_get_server_limits:
+ * @account_id: an account of the draft's identity
+ * @limits: (out): the limits of the account's server as last read, each
+ *   member 0 where the network's default applies
+ *
+ * What the checks use for the account: the composer's counters show the
+ * same. Read from the store once per account, again after
+ * wc_draft_editor_reload_people().
+ *
+ * Returns: whether the server ever told its limits
+ */
+gboolean
+wc_draft_editor_get_server_limits (WcDraftEditor  *self,
+                                   gint64          account_id,
+                                   WcServerLimits *limits)
+{
+  const WcServerLimits *known;
+
+  g_return_val_if_fail (WC_IS_DRAFT_EDITOR (self), FALSE);
+  g_return_val_if_fail (limits != NULL, FALSE);
+
+  known = lookup_server_limits (self, account_id);
+  *limits = *known;
+  return known->max_characters > 0 || known->chars_per_url > 0
+         || known->max_media > 0 || known->description_limit > 0;
 }

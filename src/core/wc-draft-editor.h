@@ -110,5 +110,8 @@ WcHasher      *wc_draft_editor_get_hasher       (WcDraftEditor  *self);
 void           wc_draft_editor_reload_people    (WcDraftEditor  *self);
 WcAudience    *wc_draft_editor_get_audience     (WcDraftEditor  *self,
                                                  gint64          account_id);
+gboolean       wc_draft_editor_get_server_limits (WcDraftEditor *self,
+                                                 gint64          account_id,
+                                                 WcServerLimits *limits);
 
 G_END_DECLS

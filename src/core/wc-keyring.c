@@ -9,7 +9,7 @@
 
 G_DEFINE_QUARK (wc-keyring-error-quark, wc_keyring_error)
 
-/* One schema for every credential: an account id and the kind of secret.
+/* One schema for every credential: an account id (or a server) and the kind of secret.
  * A whole-app marker attribute lets "Delete all Whitecoat data" find every
  * item without knowing the accounts. */
 const SecretSchema *
@@ -22,6 +22,9 @@ wc_keyring_get_schema (void)
       { "app", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "account-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* Secrets of a server rather than an account (a client secret): they
+       * carry no account-id, so no account lookup finds them. */
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -228,4 +231,106 @@ wc_keyring_clear_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static GHashTable *
+make_server_attributes (const char *network,
+                        const char *server,
+                        const char *kind)
+{
+  GHashTable *attributes = make_attributes (-1, kind);
+
+  g_hash_table_insert (attributes, (gpointer) "server",
+                       g_strdup_printf ("%s:%s", network, server));
+  return attributes;
+}
+
+/**
+ * wc_keyring_store_server_async:
+ * @network: a network id, such as "mastodon"
+ * @server: the server's base URL, such as "https://med.example"
+ * @kind: the kind of secret, such as %WC_SECRET_CLIENT_SECRET
+ * @label: what the keyring shows the user; never the secret itself
+ *
+ * Stores a secret that belongs to a server rather than to one account
+ * (Whitecoat's client secret there), replacing the earlier one. Finish with
+ * wc_keyring_store_finish().
+ */
+void
+wc_keyring_store_server_async (const char          *network,
+                               const char          *server,
+                               const char          *kind,
+                               const char          *label,
+                               const char          *secret,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_return_if_fail (network != NULL && server != NULL && kind != NULL);
+  g_return_if_fail (secret != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_keyring_store_async);
+
+  attributes = make_server_attributes (network, server, kind);
+  secret_password_storev (wc_keyring_get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                          label, secret, cancellable, store_cb, g_steal_pointer (&task));
+}
+
+/**
+ * wc_keyring_lookup_server_async:
+ *
+ * Looks up a server's secret of @kind; finish with
+ * wc_keyring_lookup_finish(). A missing secret is
+ * #WC_KEYRING_ERROR_NOT_FOUND.
+ */
+void
+wc_keyring_lookup_server_async (const char          *network,
+                                const char          *server,
+                                const char          *kind,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_return_if_fail (network != NULL && server != NULL && kind != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_keyring_lookup_async);
+
+  attributes = make_server_attributes (network, server, kind);
+  secret_password_lookupv (wc_keyring_get_schema (), attributes, cancellable,
+                           lookup_cb, g_steal_pointer (&task));
+}
+
+/**
+ * wc_keyring_clear_server_async:
+ * @kind: (nullable): %NULL clears every secret of the server
+ *
+ * Finish with wc_keyring_clear_finish().
+ */
+void
+wc_keyring_clear_server_async (const char          *network,
+                               const char          *server,
+                               const char          *kind,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+
+  g_return_if_fail (network != NULL && server != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_keyring_clear_async);
+
+  attributes = make_server_attributes (network, server, kind);
+  secret_password_clearv (wc_keyring_get_schema (), attributes, cancellable,
+                          clear_cb, g_steal_pointer (&task));
 }

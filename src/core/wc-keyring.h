@@ -55,4 +55,28 @@ void      wc_keyring_clear_async   (gint64               account_id,
 gboolean  wc_keyring_clear_finish  (GAsyncResult        *result,
                                     GError             **error);
 
+
+/* Secrets of a server, not of an account (Whitecoat's client secret on a
+ * Mastodon server). Finish with the functions above. */
+void      wc_keyring_store_server_async  (const char          *network,
+                                          const char          *server,
+                                          const char          *kind,
+                                          const char          *label,
+                                          const char          *secret,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+void      wc_keyring_lookup_server_async (const char          *network,
+                                          const char          *server,
+                                          const char          *kind,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+void      wc_keyring_clear_server_async  (const char          *network,
+                                          const char          *server,
+                                          const char          *kind,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+
 G_END_DECLS

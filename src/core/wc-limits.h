@@ -11,6 +11,17 @@ G_BEGIN_DECLS
 #define WC_MASTODON_CHARS_PER_URL 23
 #define WC_BLUESKY_MAX_BYTES      3000
 
+/* A server's own limits, where they differ from the network's (a Mastodon
+ * server may allow 1,000 characters, or count links differently). Every
+ * member may be 0: the network's default then applies. */
+typedef struct
+{
+  guint max_characters;
+  guint chars_per_url;
+  guint max_media;
+  guint description_limit;
+} WcServerLimits;
+
 guint wc_limits_mastodon_length (const char *content_warning,
                                  const char *text,
                                  guint       chars_per_url);

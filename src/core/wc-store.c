@@ -201,6 +201,29 @@ static const char * const migrations[] = {
   "  started_at INTEGER,"
   "  finished_at INTEGER"
   ");",
+
+  /* 6 → 7: each server's limits as last read (kept across restarts for the
+   * checks), and what was done about each follow request (notified once,
+   * answered) — by the requester's opaque id on the server, no name */
+  "CREATE TABLE server_configs ("
+  "  network TEXT NOT NULL,"
+  "  server TEXT NOT NULL,"
+  "  max_characters INTEGER NOT NULL DEFAULT 0,"
+  "  chars_per_url INTEGER NOT NULL DEFAULT 0,"
+  "  max_media INTEGER NOT NULL DEFAULT 0,"
+  "  description_limit INTEGER NOT NULL DEFAULT 0,"
+  "  fetched_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (network, server)"
+  ");"
+  "CREATE TABLE follow_requests ("
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  remote_id TEXT NOT NULL,"
+  "  first_seen INTEGER NOT NULL,"
+  "  notified_at INTEGER,"
+  "  answered_at INTEGER,"
+  "  answer TEXT,"
+  "  PRIMARY KEY (account_id, remote_id)"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -976,7 +999,8 @@ wc_store_save_identity (WcStore     *self,
 
 /* Accounts */
 
-#define ACCOUNT_COLUMNS "id, identity, network, handle, server, display_name, profile_url, custom_name"
+#define ACCOUNT_COLUMNS "id, identity, network, handle, server, display_name, profile_url, custom_name, " \
+                        "remote_id, coalesce (connected_at, 0)"
 
 static WcAccount *
 account_from_row (sqlite3_stmt *stmt)
@@ -992,6 +1016,8 @@ account_from_row (sqlite3_stmt *stmt)
   wc_account_set_display_name (account, (const char *) sqlite3_column_text (stmt, 5));
   wc_account_set_profile_url (account, (const char *) sqlite3_column_text (stmt, 6));
   wc_account_set_custom_name (account, (const char *) sqlite3_column_text (stmt, 7));
+  wc_account_set_remote_id (account, (const char *) sqlite3_column_text (stmt, 8));
+  wc_account_set_connected_at (account, sqlite3_column_int64 (stmt, 9));
   return account;
 }
 
@@ -1180,13 +1206,14 @@ write_account (WcStore    *self,
   if (is_new)
     stmt = prepare (self,
                     "INSERT INTO accounts (identity, network, handle, server, display_name, "
-                    "profile_url, custom_name, account_key, updated_at, created_at) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)", error);
+                    "profile_url, custom_name, account_key, updated_at, created_at, "
+                    "remote_id, connected_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11, ?12)", error);
   else
     stmt = prepare (self,
                     "UPDATE accounts SET identity = ?1, network = ?2, handle = ?3, server = ?4, "
                     "display_name = ?5, profile_url = ?6, custom_name = ?7, account_key = ?8, "
-                    "updated_at = ?9 WHERE id = ?10", error);
+                    "updated_at = ?9, remote_id = ?11, connected_at = ?12 WHERE id = ?10", error);
   if (stmt == NULL)
     {
       rollback (self);
@@ -1204,6 +1231,11 @@ write_account (WcStore    *self,
   sqlite3_bind_int64 (stmt, 9, now);
   if (!is_new)
     sqlite3_bind_int64 (stmt, 10, wc_account_get_id (account));
+  bind_text_or_null (stmt, 11, wc_account_get_remote_id (account));
+  if (wc_account_get_connected_at (account) > 0)
+    sqlite3_bind_int64 (stmt, 12, wc_account_get_connected_at (account));
+  else
+    sqlite3_bind_null (stmt, 12);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
