@@ -23,6 +23,7 @@ WC_BUILD_PACKAGES=(
   libsqlite3-dev
   libpango1.0-dev
   libgexiv2-dev
+  libportal-gtk4-dev
   libjpeg-dev
   libpng-dev
   gettext

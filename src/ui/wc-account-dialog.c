@@ -7,6 +7,7 @@
 
 #include "wc-account-dialog.h"
 #include "wc-network-catalog.h"
+#include "wc-sign-in-dialog.h"
 
 #define N_FIELDS (WC_ACCOUNT_ERROR_CUSTOM_NAME + 1)
 
@@ -16,6 +17,7 @@ struct _WcAccountDialog
 
   /* template */
   AdwWindowTitle    *window_title;
+  GtkWidget         *sign_in_group;
   GtkLabel          *general_error_label;
   AdwComboRow       *network_row;
   GtkWidget         *network_error_row;
@@ -226,6 +228,9 @@ update_for_network (WcAccountDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->server_row), needs_server);
   gtk_widget_set_visible (GTK_WIDGET (self->custom_name_row), is_custom);
+  /* A network Whitecoat can sign in to: offer that rather than a description. */
+  gtk_widget_set_visible (self->sign_in_group,
+                          info != NULL && g_strcmp0 (wc_network_info_get_id (info), "mastodon") == 0);
 
   if (!needs_server)
     clear_error (self, WC_ACCOUNT_ERROR_SERVER);
@@ -348,6 +353,29 @@ save_action (GtkWidget  *widget,
 }
 
 static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WcAccountDialog *self = WC_ACCOUNT_DIALOG (widget);
+  g_autoptr(WcAccount) account = NULL;
+  WcSignInDialog *dialog;
+  WcStore *store = wc_application_get_store (self->application);
+
+  /* Connecting the account being edited, or signing in to a new one with
+   * the address typed so far. */
+  if (self->account_id >= 0 && store != NULL)
+    account = wc_store_get_account (store, self->account_id, NULL);
+  dialog = wc_sign_in_dialog_new (self->application,
+                                  gtk_window_get_transient_for (GTK_WINDOW (self)),
+                                  self->identity, account);
+  if (account == NULL)
+    wc_sign_in_dialog_set_server (dialog, gtk_editable_get_text (GTK_EDITABLE (self->handle_row)));
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
 wc_account_dialog_dispose (GObject *object)
 {
   WcAccountDialog *self = WC_ACCOUNT_DIALOG (object);
@@ -384,6 +412,7 @@ wc_account_dialog_class_init (WcAccountDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-account-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, sign_in_group);
   gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, general_error_label);
   gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, network_row);
   gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, network_error_row);
@@ -406,6 +435,7 @@ wc_account_dialog_class_init (WcAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcAccountDialog, profile_url_error_label);
 
   gtk_widget_class_install_action (widget_class, "dialog.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "dialog.sign-in", NULL, sign_in_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -501,6 +531,16 @@ wc_account_dialog_new (WcApplication  *application,
       wc_account_dialog_set_field (self, WC_ACCOUNT_ERROR_SERVER, wc_account_get_server (account));
       wc_account_dialog_set_field (self, WC_ACCOUNT_ERROR_DISPLAY_NAME, wc_account_get_display_name (account));
       wc_account_dialog_set_field (self, WC_ACCOUNT_ERROR_PROFILE_URL, wc_account_get_profile_url (account));
+
+      /* Signed in, the account is the one the server named: its network,
+       * handle and server are no longer a description to edit. */
+      if (wc_account_is_connected (account))
+        {
+          gtk_widget_set_sensitive (GTK_WIDGET (self->network_row), FALSE);
+          gtk_widget_set_sensitive (GTK_WIDGET (self->handle_row), FALSE);
+          gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), FALSE);
+          gtk_widget_set_visible (self->sign_in_group, FALSE);
+        }
     }
 
   gtk_widget_grab_focus (account != NULL ? GTK_WIDGET (self->handle_row) : GTK_WIDGET (self->network_row));
@@ -722,6 +762,19 @@ wc_account_dialog_save (WcAccountDialog *self)
   account = wc_account_new (self->identity, wc_network_info_get_id (info));
   if (self->account_id >= 0)
     wc_account_set_id (account, self->account_id);
+
+  /* The connection is not part of the description: an edit keeps it. */
+  store = wc_application_get_store (self->application);
+  if (self->account_id >= 0 && store != NULL)
+    {
+      g_autoptr(WcAccount) stored = wc_store_get_account (store, self->account_id, NULL);
+
+      if (stored != NULL)
+        {
+          wc_account_set_remote_id (account, wc_account_get_remote_id (stored));
+          wc_account_set_connected_at (account, wc_account_get_connected_at (stored));
+        }
+    }
 
   wc_account_set_handle (account, gtk_editable_get_text (GTK_EDITABLE (self->handle_row)));
   if (wc_network_info_get_needs_server (info))

@@ -7,7 +7,12 @@
 
 #include "wc-account-dialog.h"
 #include "wc-accounts-view.h"
+#include "wc-connection.h"
+#include "wc-keyring.h"
+#include "wc-mastodon.h"
 #include "wc-network-catalog.h"
+#include "wc-sign-in-dialog.h"
+#include "wc-store-connect.h"
 
 struct _WcAccountsView
 {
@@ -42,6 +47,25 @@ typedef struct
   WcAccountsView *view;
   gint64          account_id;
 } RemoveData;
+
+/* Removing a connected account: the sign-out on the server comes first. */
+typedef struct
+{
+  WcAccountsView *view;
+  WcAccount      *account;
+  WcMastodon     *mastodon;
+  char           *client_id;
+} SignOut;
+
+static void
+sign_out_free (SignOut *sign_out)
+{
+  g_clear_object (&sign_out->view);
+  g_clear_object (&sign_out->account);
+  g_clear_object (&sign_out->mastodon);
+  g_free (sign_out->client_id);
+  g_free (sign_out);
+}
 
 static void
 remove_data_free (gpointer data,
@@ -104,20 +128,49 @@ get_network_icon (WcAccount *account)
 
 /* The network and the handle, so that two accounts with the same display
  * name can be told apart; the handle is left out when it is the title. */
+static gboolean
+can_connect (WcAccount *account)
+{
+  return g_strcmp0 (wc_account_get_network (account), "mastodon") == 0;
+}
+
 static char *
 dup_subtitle (WcAccount *account)
 {
   g_autofree char *network = dup_network_label (account);
   g_autofree char *title = wc_account_dup_title (account);
   const char *handle = wc_account_get_handle (account);
+  g_autofree char *line = NULL;
 
   if (handle != NULL && handle[0] != '\0' && g_strcmp0 (handle, title) != 0)
     {
       /* Translators: an account's network and handle, e.g. "Mastodon · @anna@mastodon.social". */
-      return g_strdup_printf (_("%s · %s"), network, handle);
+      line = g_strdup_printf (_("%s · %s"), network, handle);
     }
+  else
+    line = g_steal_pointer (&network);
 
-  return g_steal_pointer (&network);
+  if (!can_connect (account))
+    return g_steal_pointer (&line);
+
+  /* Translators: an account's network and handle, then whether Whitecoat
+   * is signed in to it, e.g. "Mastodon · @anna@med.example · Connected" */
+  return g_strdup_printf (_("%s · %s"), line,
+                          wc_account_is_connected (account) ? _("Connected") : _("Not connected"));
+}
+
+static GMenuModel *
+create_connected_menu (gint64 id)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenuItem) refresh = g_menu_item_new (_("_Refresh Followers"), NULL);
+  g_autoptr(GMenuItem) again = g_menu_item_new (_("_Sign In Again"), NULL);
+
+  g_menu_item_set_action_and_target_value (refresh, "accounts.refresh-followers", g_variant_new_int64 (id));
+  g_menu_item_set_action_and_target_value (again, "accounts.connect", g_variant_new_int64 (id));
+  g_menu_append_item (menu, refresh);
+  g_menu_append_item (menu, again);
+  return G_MENU_MODEL (menu);
 }
 
 static GtkWidget *
@@ -142,6 +195,28 @@ create_row (WcAccountsView *self,
   icon = gtk_image_new_from_icon_name (get_network_icon (account));
   gtk_widget_add_css_class (icon, "network-icon");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  if (can_connect (account) && !wc_account_is_connected (account))
+    {
+      button = gtk_button_new_with_mnemonic (_("_Connect"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Sign in, so that Whitecoat can publish and read your followers"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "accounts.connect");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  else if (can_connect (account))
+    {
+      g_autoptr(GMenuModel) menu = create_connected_menu (id);
+
+      button = gtk_menu_button_new ();
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+      gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Connection"));
+      gtk_widget_add_css_class (button, "flat");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
 
   button = gtk_button_new_from_icon_name ("document-edit-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -278,6 +353,100 @@ add_action (GtkWidget  *widget,
 }
 
 static void
+open_sign_in (WcAccountsView *self,
+              WcAccount      *account)
+{
+  WcSignInDialog *dialog;
+
+  if (self->application == NULL)
+    return;
+
+  dialog = wc_sign_in_dialog_new (self->application, get_parent_window (self),
+                                  wc_application_get_active_identity (self->application),
+                                  account);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_sign_in (WC_ACCOUNTS_VIEW (widget), NULL);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WcAccountsView *self = WC_ACCOUNTS_VIEW (widget);
+  g_autoptr(WcAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  WcStore *store;
+
+  if (self->application == NULL || (store = wc_application_get_store (self->application)) == NULL)
+    return;
+
+  account = wc_store_get_account (store, g_variant_get_int64 (parameter), &error);
+  if (account == NULL)
+    {
+      show_toast (self, error->message);
+      refresh (self);
+      return;
+    }
+  open_sign_in (self, account);
+}
+
+static void
+on_followers_refreshed (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(WcAccountsView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcFollowerSnapshot) snapshot = NULL;
+  WcFollowerSync *sync = WC_FOLLOWER_SYNC (source);
+  g_autofree char *message = NULL;
+  const char *note;
+  guint n = 0;
+
+  snapshot = wc_follower_sync_refresh_finish (sync, result, &error);
+  if (snapshot == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  note = wc_follower_sync_get_note (sync, wc_follower_snapshot_get_account_id (snapshot));
+  if (note != NULL)
+    {
+      show_toast (self, note);
+      return;
+    }
+  wc_follower_snapshot_get_followers (snapshot, &n);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          /* Translators: %u is a number of followers */
+                                          "Followers read: %u",
+                                          "Followers read: %u", n), n);
+  show_toast (self, message);
+}
+
+static void
+refresh_followers_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  WcAccountsView *self = WC_ACCOUNTS_VIEW (widget);
+
+  if (self->application == NULL)
+    return;
+  show_toast (self, _("Reading followers…"));
+  wc_follower_sync_refresh_async (wc_application_get_follower_sync (self->application),
+                                  g_variant_get_int64 (parameter), NULL,
+                                  on_followers_refreshed, g_object_ref (self));
+}
+
+static void
 edit_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -306,19 +475,30 @@ edit_action (GtkWidget  *widget,
 }
 
 static void
-on_remove_dialog_response (AdwMessageDialog *dialog,
-                           const char       *response,
-                           RemoveData       *data)
+on_keyring_cleared (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  WcAccountsView *self = data->view;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_keyring_clear_finish (result, &error))
+    g_debug ("Could not clear the account's secrets: %s", error->message);
+}
+
+/* Removes the row; @note (nullable) says what went wrong on the server. */
+static void
+remove_locally (WcAccountsView *self,
+                gint64          account_id,
+                const char     *note)
+{
   g_autoptr(GError) error = NULL;
   WcStore *store;
 
-  if (g_strcmp0 (response, "remove") != 0 || self->application == NULL)
+  if (self->application == NULL)
     return;
 
   store = wc_application_get_store (self->application);
-  if (store == NULL || !wc_store_remove_account (store, data->account_id, &error))
+  if (store == NULL || !wc_store_remove_account (store, account_id, &error))
     {
       g_autofree char *message = NULL;
 
@@ -329,8 +509,120 @@ on_remove_dialog_response (AdwMessageDialog *dialog,
       return;
     }
 
+  /* Whatever the network: no secret of a removed account stays behind. */
+  wc_keyring_clear_async (account_id, NULL, NULL, on_keyring_cleared, NULL);
+
   wc_application_notify_accounts_changed (self->application);
-  show_toast (self, _("Account removed"));
+  if (note != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says what is left to do on the server. */
+      message = g_strdup_printf (_("Account removed. %s"), note);
+      show_toast (self, message);
+    }
+  else
+    show_toast (self, _("Account removed"));
+  g_signal_emit_by_name (self, "account-removed", account_id);
+}
+
+static void
+on_signed_out (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SignOut *sign_out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_mastodon_sign_out_finish (WC_MASTODON (source), result, &error))
+    g_debug ("Sign-out was incomplete: %s", error->message);
+  /* A server that cannot be reached does not keep the account here: it is
+   * removed all the same, and the message says what is left to do. */
+  remove_locally (sign_out->view, wc_account_get_id (sign_out->account),
+                  error != NULL ? error->message : NULL);
+  sign_out_free (sign_out);
+}
+
+static void
+on_client_secret_for_sign_out (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  SignOut *sign_out = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcMastodonApp) app = NULL;
+  char *secret = wc_keyring_lookup_finish (result, &error);
+
+  if (secret != NULL && sign_out->client_id != NULL)
+    app = wc_mastodon_app_new (sign_out->client_id, secret);
+  if (secret != NULL)
+    secret_password_free (secret);
+  wc_mastodon_sign_out_async (sign_out->mastodon, app, NULL, on_signed_out, sign_out);
+}
+
+static void
+on_connection_for_sign_out (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  SignOut *sign_out = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcNetwork) network = wc_connection_open_finish (result, &error);
+  WcStore *store;
+  g_autoptr(WcServerApp) app = NULL;
+
+  if (network == NULL || !WC_IS_MASTODON (network) || sign_out->view->application == NULL)
+    {
+      /* No token to withdraw (it is gone from the keyring already). */
+      g_debug ("No sign-in to withdraw: %s", error != NULL ? error->message : "not Mastodon");
+      remove_locally (sign_out->view, wc_account_get_id (sign_out->account), NULL);
+      sign_out_free (sign_out);
+      return;
+    }
+
+  sign_out->mastodon = WC_MASTODON (g_steal_pointer (&network));
+  store = wc_application_get_store (sign_out->view->application);
+  if (store != NULL)
+    app = wc_store_load_server_app (store, "mastodon",
+                                    wc_mastodon_get_base_url (sign_out->mastodon), NULL);
+  if (app == NULL)
+    {
+      /* A pasted token: sign-out says it cannot be withdrawn from here. */
+      wc_mastodon_sign_out_async (sign_out->mastodon, NULL, NULL, on_signed_out, sign_out);
+      return;
+    }
+  sign_out->client_id = g_strdup (app->client_id);
+  wc_keyring_lookup_server_async ("mastodon", app->server, WC_SECRET_CLIENT_SECRET, NULL,
+                                  on_client_secret_for_sign_out, sign_out);
+}
+
+static void
+on_remove_dialog_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           RemoveData       *data)
+{
+  WcAccountsView *self = data->view;
+  g_autoptr(WcAccount) account = NULL;
+  WcStore *store;
+
+  if (g_strcmp0 (response, "remove") != 0 || self->application == NULL)
+    return;
+
+  store = wc_application_get_store (self->application);
+  if (store != NULL)
+    account = wc_store_get_account (store, data->account_id, NULL);
+
+  if (account != NULL && can_connect (account) && wc_account_is_connected (account))
+    {
+      SignOut *sign_out = g_new0 (SignOut, 1);
+
+      sign_out->view = g_object_ref (self);
+      sign_out->account = g_object_ref (account);
+      wc_connection_open_async (account, NULL, on_connection_for_sign_out, sign_out);
+      return;
+    }
+
+  remove_locally (self, data->account_id, NULL);
 }
 
 static void
@@ -367,11 +659,18 @@ remove_action (GtkWidget  *widget,
   network = dup_network_label (account);
 
   dialog = adw_message_dialog_new (get_parent_window (self), _("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  /* Translators: first %s is the account, second the network. */
-                                  _("“%s” will no longer be listed in Whitecoat. "
-                                    "Nothing changes on %s itself."),
-                                  title, network);
+  if (can_connect (account) && wc_account_is_connected (account))
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    /* Translators: first %s is the account, second the network. */
+                                    _("“%s” will no longer be listed in Whitecoat, and Whitecoat withdraws "
+                                      "its access on %s and forgets the sign-in. Your account and posts stay."),
+                                    title, network);
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    /* Translators: first %s is the account, second the network. */
+                                    _("“%s” will no longer be listed in Whitecoat. "
+                                      "Nothing changes on %s itself."),
+                                    title, network);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "remove", _("_Remove"),
@@ -490,6 +789,18 @@ wc_accounts_view_class_init (WcAccountsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "accounts.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "accounts.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "accounts.remove", "x", remove_action);
+  gtk_widget_class_install_action (widget_class, "accounts.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "accounts.connect", "x", connect_action);
+  gtk_widget_class_install_action (widget_class, "accounts.refresh-followers", "x", refresh_followers_action);
+
+  /**
+   * WcAccountsView::account-removed:
+   * @account_id: the account that is no longer stored
+   *
+   * After a removal, including the sign-out on the server.
+   */
+  g_signal_new ("account-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

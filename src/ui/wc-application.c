@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "wc-application.h"
+#include "wc-application-private.h"
 #include "wc-core-enums.h"
 #include "wc-onboarding.h"
 #include "wc-preferences-window.h"
@@ -30,6 +31,7 @@ struct _WcApplication
   WcHasher       *hasher;
   GError         *hasher_error;
   GCancellable   *hasher_cancellable;  /* while loading */
+  WcFollowerSync *follower_sync;
 
   guint           store_tried : 1;
   guint           store_problem_shown : 1;
@@ -254,10 +256,41 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* app.show-view("requests"): a notification's click, for instance, brings
+ * the window forward at that page (compose, scheduled, requests, privacy,
+ * accounts), opening a window if Whitecoat ran without one. */
+static void
+show_view_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  static const char * const views[] = { "compose", "scheduled", "requests", "privacy", "accounts", NULL };
+  WcApplication *self = WC_APPLICATION (user_data);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!g_strv_contains (views, name))
+    {
+      g_debug ("No view called “%s”", name);
+      return;
+    }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && !WC_IS_WINDOW (window);
+       l = l->next)
+    window = l->data;
+  if (!WC_IS_WINDOW (window))
+    {
+      window = GTK_WINDOW (wc_window_new (self));
+      wc_application_scheduling_after_first_frame (self, window);
+    }
+  adw_view_stack_set_visible_child_name (wc_window_get_view_stack (WC_WINDOW (window)), name);
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
+  { "show-view", show_view_action, "s" },
 };
 
 static gboolean
@@ -288,8 +321,13 @@ wc_application_activate (GApplication *application)
       return;
     }
 
+  /* Started by autostart with posts waiting: no window, only the scheduler. */
+  if (wc_application_scheduling_activate_background (self))
+    return;
+
   window = GTK_WINDOW (wc_window_new (self));
   gtk_window_present (window);
+  wc_application_scheduling_after_first_frame (self, window);
 
   if (self->bench)
     {
@@ -309,6 +347,9 @@ wc_application_activate (GApplication *application)
    * and tagging ask for it when they are used. */
   if (store_has_people (self))
     wc_application_load_hasher (self);
+
+  /* Followers of connected accounts: resumed, then every few hours. */
+  wc_follower_sync_start (wc_application_get_follower_sync (self));
 }
 
 static void
@@ -353,6 +394,10 @@ wc_application_dispose (GObject *object)
   g_cancellable_cancel (self->hasher_cancellable);
   g_clear_object (&self->hasher_cancellable);
   g_clear_pointer (&self->hasher, wc_hasher_unref);
+  wc_application_scheduling_dispose (self);
+  if (self->follower_sync != NULL)
+    wc_follower_sync_stop (self->follower_sync);
+  g_clear_object (&self->follower_sync);
 
   G_OBJECT_CLASS (wc_application_parent_class)->dispose (object);
 }
@@ -501,6 +546,7 @@ wc_application_init (WcApplication *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_entries, G_N_ELEMENTS (app_entries),
                                    self);
+  wc_application_scheduling_init (self);
 }
 
 /**
@@ -886,4 +932,46 @@ wc_application_notify_people_changed (WcApplication *self)
   g_return_if_fail (WC_IS_APPLICATION (self));
 
   g_signal_emit (self, signals[PEOPLE_CHANGED], 0);
+}
+
+/* --- Added for Mastodon sign-in (follower sync) --- */
+
+static void
+on_follower_sync_updated (WcApplication *self)
+{
+  wc_application_notify_people_changed (self);
+}
+
+static void
+on_hasher_for_sync (WcApplication *self)
+{
+  if (self->follower_sync != NULL)
+    wc_follower_sync_set_hasher (self->follower_sync, self->hasher);
+}
+
+/**
+ * wc_application_get_follower_sync:
+ * @self: a #WcApplication
+ *
+ * Returns: (transfer none): the service that keeps the followers, states
+ *   and server limits of connected accounts fresh
+ */
+WcFollowerSync *
+wc_application_get_follower_sync (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  if (self->follower_sync == NULL)
+    {
+      self->follower_sync = wc_follower_sync_new (NULL);
+      g_signal_connect_object (self->follower_sync, "updated",
+                               G_CALLBACK (on_follower_sync_updated), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->follower_sync, "account-changed",
+                               G_CALLBACK (wc_application_notify_accounts_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect (self, "notify::hasher", G_CALLBACK (on_hasher_for_sync), NULL);
+    }
+  /* The store may have been reloaded ("Delete all Whitecoat data"). */
+  wc_follower_sync_set_store (self->follower_sync, wc_application_get_store (self));
+  wc_follower_sync_set_hasher (self->follower_sync, self->hasher);
+  return self->follower_sync;
 }

@@ -4,7 +4,10 @@
 #include <adwaita.h>
 
 #include "wc-checker.h"
+#include "wc-follower-sync.h"
+#include "wc-clock.h"
 #include "wc-person.h"
+#include "wc-scheduler.h"
 #include "wc-store.h"
 
 G_BEGIN_DECLS
@@ -65,5 +68,25 @@ void            wc_application_set_hasher          (WcApplication  *self,
 /* Emitted as "people-changed" when person tags or the roster changed, or a
  * network told something new about followers. */
 void            wc_application_notify_people_changed (WcApplication *self);
+
+/* --- Added for scheduling --- */
+/* The wall clock the scheduler runs on (the system clock unless a test set
+ * another before the scheduler was made), and its time now, UTC seconds. */
+WcClock        *wc_application_get_clock           (WcApplication  *self);
+void            wc_application_set_clock           (WcApplication  *self,
+                                                    WcClock        *clock);
+gint64          wc_application_get_now             (WcApplication  *self);
+/* The scheduler, made and started on first use (at the latest right after
+ * the first frame); NULL only without a store. "scheduler-ready" is
+ * emitted once it exists. peek does not make it. */
+WcScheduler    *wc_application_get_scheduler       (WcApplication  *self);
+WcScheduler    *wc_application_peek_scheduler      (WcApplication  *self);
+/* The autostart entry written outside Flatpak while posts wait, or NULL. */
+char           *wc_application_dup_autostart_path  (void);
+
+/* --- Added for Mastodon sign-in --- */
+/* Keeps the followers, states and server limits (wc_follower_sync_get_limits())
+ * of connected accounts fresh. */
+WcFollowerSync *wc_application_get_follower_sync   (WcApplication  *self);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #include "wc-finding-row.h"
 #include "wc-limits.h"
 #include "wc-network-catalog.h"
+#include "wc-schedule-dialog.h"
+#include "wc-scheduler.h"
 #include "wc-text.h"
 
 /* The Compose view: one draft of the active identity at a time, in a
@@ -64,6 +66,15 @@ struct _WcComposer
   GtkWidget       *schedule_button;
   WcAudienceView  *audience_view;
 
+  /* "Scheduled for …": shown while the open draft waits in the outbox */
+  GtkWidget       *scheduled_revealer;
+  GtkLabel        *scheduled_label;
+  GtkWidget       *update_button;
+  GtkWidget       *keep_button;
+  guint            n_scheduled;
+  gboolean         scheduled_edited;
+  gboolean         scheduled_kept;
+
   GtkTextBuffer   *buffer;
   GtkTextTag      *tags[3];          /* by WcSeverity */
 
@@ -102,6 +113,9 @@ static void refresh_drafts      (WcComposer *self);
 static void sync_attachments    (WcComposer *self);
 static void update_counters     (WcComposer *self);
 static void build_visibility    (WcComposer *self);
+static void update_scheduled_banner (WcComposer *self);
+static void build_scheduled_banner (WcComposer *self);
+static void note_scheduled_edit (WcComposer *self);
 
 /* --- Layout: side by side, or stacked --------------------------------- */
 
@@ -1087,6 +1101,9 @@ open_draft (WcComposer *self,
   update_counters (self);
   update_save_state (self);
   on_findings_changed (self->editor, self);
+  self->scheduled_edited = FALSE;
+  self->scheduled_kept = FALSE;
+  update_scheduled_banner (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.move-identity", TRUE);
   self->drafts_dirty = TRUE;
@@ -1330,6 +1347,7 @@ on_buffer_changed (GtkTextBuffer *buffer,
   text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
   wc_draft_editor_set_text (self->editor, text);
   queue_counters (self);
+  note_scheduled_edit (self);
 }
 
 static void
@@ -1341,6 +1359,7 @@ on_cw_entry_changed (GtkEditable *editable,
 
   wc_draft_editor_set_content_warning (self->editor, gtk_editable_get_text (editable));
   queue_counters (self);
+  note_scheduled_edit (self);
 }
 
 static void
@@ -2043,21 +2062,278 @@ move_identity_action (GtkWidget  *widget,
                     : _("Moved to your professional identity, which is now active"));
 }
 
-static void
-not_yet_dialog (WcComposer *self,
-                const char *heading,
-                const char *body)
+/* --- Posting and scheduling -------------------------------------------- */
+
+/* Entries of the draft that have not gone out yet: what "update the
+ * scheduled posts" would change. */
+static guint
+count_pending_entries (WcComposer *self,
+                       gint64     *first_due)
 {
+  WcScheduler *scheduler = self->application != NULL ? wc_application_peek_scheduler (self->application) : NULL;
+  WcDraft *draft = get_draft (self);
+  g_autoptr(GPtrArray) entries = NULL;
+  guint n = 0;
+
+  *first_due = 0;
+  if (scheduler == NULL || draft == NULL || wc_draft_get_id (draft) < 0)
+    return 0;
+
+  entries = wc_scheduler_list_for_draft (scheduler, wc_draft_get_id (draft));
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      WcOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      switch (wc_outbox_entry_get_state (entry))
+        {
+        case WC_OUTBOX_STATE_SCHEDULED:
+        case WC_OUTBOX_STATE_SERVER_SCHEDULED:
+        case WC_OUTBOX_STATE_HELD:
+        case WC_OUTBOX_STATE_FAILED:
+          if (n == 0 || wc_outbox_entry_get_due_at (entry) < *first_due)
+            *first_due = wc_outbox_entry_get_due_at (entry);
+          n++;
+          break;
+
+        case WC_OUTBOX_STATE_SENDING:
+        case WC_OUTBOX_STATE_SENT:
+        case WC_OUTBOX_STATE_CANCELLED:
+        default:
+          break;
+        }
+    }
+  return n;
+}
+
+static void
+update_scheduled_banner (WcComposer *self)
+{
+  gint64 first_due = 0;
+  g_autofree char *when = NULL;
+  g_autofree char *text = NULL;
+  gboolean ask;
+
+  self->n_scheduled = count_pending_entries (self, &first_due);
+  if (self->n_scheduled == 0)
+    {
+      self->scheduled_edited = FALSE;
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->scheduled_revealer), FALSE);
+      gtk_widget_set_visible (self->scheduled_revealer, FALSE);
+      return;
+    }
+
+  when = wc_format_due_time (NULL, first_due, wc_application_get_now (self->application));
+  ask = self->scheduled_edited && !self->scheduled_kept;
+  if (ask)
+    /* Translators: %u is a number of posts. */
+    text = g_strdup_printf (ngettext ("You changed this draft after scheduling it. Update the %u scheduled post "
+                                      "too? Until you do, it goes out as it was.",
+                                      "You changed this draft after scheduling it. Update the %u scheduled posts "
+                                      "too? Until you do, they go out as they were.",
+                                      self->n_scheduled),
+                            self->n_scheduled);
+  else
+    /* Translators: the first %s is a time such as "Tomorrow at 08:00"; %u is a number of accounts. */
+    text = g_strdup_printf (ngettext ("Scheduled for %s on %u account.",
+                                      "Scheduled for %s on %u accounts.",
+                                      self->n_scheduled),
+                            when, self->n_scheduled);
+
+  gtk_label_set_text (self->scheduled_label, text);
+  gtk_widget_set_visible (self->update_button, ask);
+  gtk_widget_set_visible (self->keep_button, ask);
+  gtk_widget_set_visible (self->scheduled_revealer, TRUE);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->scheduled_revealer), TRUE);
+}
+
+/* The first edit of a draft that waits in the outbox asks, once, whether
+ * the scheduled posts should follow. */
+static void
+note_scheduled_edit (WcComposer *self)
+{
+  if (self->n_scheduled == 0 || self->scheduled_edited)
+    return;
+  self->scheduled_edited = TRUE;
+  update_scheduled_banner (self);
+}
+
+static void
+update_scheduled_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  WcComposer *self = WC_COMPOSER (widget);
+  WcScheduler *scheduler = self->application != NULL ? wc_application_get_scheduler (self->application) : NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *dialog;
 
-  if (self->editor != NULL && wc_draft_editor_get_dirty (self->editor)
-      && !wc_draft_editor_save_now (self->editor, &error))
-    show_error_toast (self, _("The draft could not be saved"), error);
+  if (scheduler == NULL || self->editor == NULL)
+    return;
+  if (!wc_draft_editor_save_now (self->editor, &error)
+      || !wc_scheduler_update_content (scheduler, get_draft (self), &error))
+    {
+      show_error_toast (self, _("The scheduled posts were not updated"), error);
+      return;
+    }
+  self->scheduled_edited = FALSE;
+  self->scheduled_kept = FALSE;
+  update_scheduled_banner (self);
+  show_toast (self, _("The scheduled posts now have your changes"));
+}
 
-  dialog = adw_message_dialog_new (get_parent_window (self), heading, body);
+static void
+keep_scheduled_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  WcComposer *self = WC_COMPOSER (widget);
+
+  /* Asked once per opening of the draft; the banner stays as a reminder. */
+  self->scheduled_kept = TRUE;
+  update_scheduled_banner (self);
+}
+
+static GPtrArray *
+dup_target_accounts (WcComposer *self)
+{
+  GPtrArray *targets = get_draft (self) != NULL ? wc_draft_get_targets (get_draft (self)) : NULL;
+  GPtrArray *accounts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; targets != NULL && i < targets->len; i++)
+    {
+      WcDraftTarget *target = g_ptr_array_index (targets, i);
+      WcAccount *account = find_account (self, target->account_id);
+
+      if (account != NULL)
+        g_ptr_array_add (accounts, g_object_ref (account));
+    }
+  return accounts;
+}
+
+static void
+show_message (WcComposer *self,
+              const char *heading,
+              const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (get_parent_window (self), heading, body);
+
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Saves the draft and runs the checks once more: whatever was typed in
+ * the last moment is checked before anything is scheduled. */
+static gboolean
+ready_to_post (WcComposer *self,
+               GPtrArray **accounts)
+{
+  g_autoptr(GError) error = NULL;
+  WcDraft *draft = get_draft (self);
+
+  *accounts = NULL;
+  if (self->editor == NULL || self->application == NULL)
+    return FALSE;
+
+  if (!wc_draft_editor_save_now (self->editor, &error))
+    {
+      show_error_toast (self, _("The draft could not be saved"), error);
+      return FALSE;
+    }
+  wc_draft_editor_check_now (self->editor);
+  if (wc_draft_editor_get_busy (self->editor) || self->n_stripping > 0)
+    {
+      show_message (self, _("Still Checking"),
+                    _("Whitecoat is still checking the images of this draft. Try again in a moment."));
+      return FALSE;
+    }
+  if (!wc_draft_editor_get_can_publish (self->editor))
+    {
+      show_message (self, _("A Blocker Is Left"),
+                    _("Nothing was posted or scheduled. Resolve the blocker under Checks, or override it "
+                      "with a reason."));
+      return FALSE;
+    }
+
+  *accounts = dup_target_accounts (self);
+  if ((*accounts)->len == 0)
+    {
+      g_clear_pointer (accounts, g_ptr_array_unref);
+      show_message (self, _("No Account Chosen"),
+                    _("Choose at least one account to post to, under Post to."));
+      return FALSE;
+    }
+  if (wc_draft_get_id (draft) < 0 || wc_application_get_scheduler (self->application) == NULL)
+    {
+      g_clear_pointer (accounts, g_ptr_array_unref);
+      show_message (self, _("Nothing Was Scheduled"),
+                    _("Whitecoat cannot save anything at the moment, so it cannot keep a post for later."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_scheduled_toast_button (AdwToast   *toast,
+                           WcComposer *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.view-2", NULL);
+}
+
+static void
+schedule_draft_at (WcComposer *self,
+                   gint64      due_at,
+                   guint       n_accounts)
+{
+  WcScheduler *scheduler = wc_application_get_scheduler (self->application);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (self->editor == NULL || scheduler == NULL)
+    return;
+  if (!wc_scheduler_schedule_draft (scheduler, get_draft (self), due_at, &error))
+    {
+      show_message (self, due_at == 0 ? _("Nothing Was Posted") : _("Nothing Was Scheduled"), error->message);
+      return;
+    }
+
+  if (due_at == 0)
+    /* Translators: %u is a number of accounts. */
+    title = g_strdup_printf (ngettext ("Posting to %u account", "Posting to %u accounts", n_accounts), n_accounts);
+  else
+    {
+      g_autofree char *when = wc_format_due_time (NULL, due_at, wc_application_get_now (self->application));
+
+      /* Translators: %s is a time such as "Tomorrow at 08:00"; %u is a number of accounts. */
+      title = g_strdup_printf (ngettext ("Scheduled for %s on %u account", "Scheduled for %s on %u accounts",
+                                         n_accounts),
+                               when, n_accounts);
+    }
+  toast = show_toast (self, title);
+  if (toast != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Show"));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_scheduled_toast_button), self, 0);
+    }
+
+  /* The draft waits in the outbox as it is; writing goes on in a new one.
+   * Opening it again asks before its scheduled posts change. */
+  open_new_draft (self);
+  refresh_drafts (self);
+}
+
+static void
+on_post_now_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      WcComposer       *self)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  if (g_strcmp0 (response, "post") != 0)
+    return;
+  /* Checked again: the draft may have changed while the dialog was open. */
+  if (!ready_to_post (self, &accounts))
+    return;
+  schedule_draft_at (self, 0, accounts->len);
 }
 
 static void
@@ -2065,10 +2341,57 @@ post_now_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  not_yet_dialog (WC_COMPOSER (widget),
-                  _("Posting Is Not Available Yet"),
-                  _("Whitecoat cannot post yet: posting arrives with the network integration. "
-                    "Nothing was sent. Your draft is saved and stays in Drafts."));
+  WcComposer *self = WC_COMPOSER (widget);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  if (!ready_to_post (self, &accounts))
+    return;
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      WcAccount *account = g_ptr_array_index (accounts, i);
+      g_autofree char *network = dup_network_label (account);
+      gboolean manual = wc_route_for_account (account, 0, 0) == WC_ROUTE_REMINDER;
+
+      if (body->len > 0)
+        g_string_append_c (body, '\n');
+      /* Translators: one line per account: the network, the handle, and what happens. */
+      g_string_append_printf (body, _("• %s %s — %s"), network,
+                              wc_account_get_handle (account) != NULL ? wc_account_get_handle (account) : "",
+                              manual ? _("you post it yourself; Whitecoat copies the text and opens the site")
+                                     : _("posted now"));
+    }
+
+  dialog = adw_message_dialog_new (get_parent_window (self),
+                                   ngettext ("Post to This Account Now?", "Post to These Accounts Now?",
+                                             accounts->len),
+                                   body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "post", _("_Post"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "post", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "post");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_post_now_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_schedule_response (WcScheduleDialog *dialog,
+                      const char       *response,
+                      WcComposer       *self)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  gint64 due_at = wc_schedule_dialog_get_due_at (dialog);
+
+  if (g_strcmp0 (response, "schedule") != 0 || !wc_schedule_dialog_get_valid (dialog))
+    return;
+  if (!ready_to_post (self, &accounts))
+    return;
+  schedule_draft_at (self, due_at, accounts->len);
 }
 
 static void
@@ -2076,10 +2399,17 @@ schedule_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  not_yet_dialog (WC_COMPOSER (widget),
-                  _("Scheduling Is Not Available Yet"),
-                  _("Whitecoat cannot schedule posts yet: scheduling arrives with the network integration. "
-                    "Nothing was scheduled. Your draft is saved and stays in Drafts."));
+  WcComposer *self = WC_COMPOSER (widget);
+  g_autoptr(GPtrArray) accounts = NULL;
+  WcScheduleDialog *dialog;
+
+  if (!ready_to_post (self, &accounts))
+    return;
+
+  dialog = wc_schedule_dialog_new (get_parent_window (self), _("Schedule Post"), accounts, NULL,
+                                   wc_application_get_now (self->application), 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_schedule_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* --- The application's signals ----------------------------------------- */
@@ -2143,6 +2473,52 @@ on_identity_changed (WcComposer     *self,
   if (self->editor != NULL)
     wc_draft_editor_reload_context (self->editor);
   self->drafts_dirty = TRUE;
+}
+
+static void
+build_scheduled_banner (WcComposer *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *buttons = gtk_flow_box_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("alarm-symbolic");
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  self->scheduled_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->scheduled_label, TRUE);
+  gtk_label_set_xalign (self->scheduled_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->scheduled_label), TRUE);
+  gtk_box_append (GTK_BOX (top), icon);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->scheduled_label));
+  gtk_box_append (GTK_BOX (box), top);
+
+  self->keep_button = gtk_button_new_with_mnemonic (_("_Keep as Scheduled"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->keep_button), "composer.keep-scheduled");
+  self->update_button = gtk_button_new_with_mnemonic (_("_Update Scheduled Posts"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->update_button), "composer.update-scheduled");
+  gtk_widget_add_css_class (self->update_button, "suggested-action");
+  /* Side by side when there is room, one under the other on a phone. */
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->keep_button);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->update_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "scheduled-banner");
+  gtk_widget_set_margin_start (top, 12);
+  gtk_widget_set_margin_top (top, 12);
+  gtk_widget_set_margin_end (top, 12);
+  gtk_widget_set_margin_bottom (buttons, 12);
+  gtk_widget_set_margin_end (buttons, 12);
+  gtk_widget_set_margin_start (buttons, 12);
+
+  self->scheduled_revealer = gtk_revealer_new ();
+  gtk_widget_set_visible (self->scheduled_revealer, FALSE);
+  gtk_revealer_set_child (GTK_REVEALER (self->scheduled_revealer), box);
+  gtk_box_prepend (GTK_BOX (self->editor_column), self->scheduled_revealer);
 }
 
 /* --- Overrides ---------------------------------------------------------- */
@@ -2282,6 +2658,8 @@ wc_composer_class_init (WcComposerClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.move-identity", NULL, move_identity_action);
   gtk_widget_class_install_action (widget_class, "composer.post-now", NULL, post_now_action);
   gtk_widget_class_install_action (widget_class, "composer.schedule", NULL, schedule_action);
+  gtk_widget_class_install_action (widget_class, "composer.update-scheduled", NULL, update_scheduled_action);
+  gtk_widget_class_install_action (widget_class, "composer.keep-scheduled", NULL, keep_scheduled_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "composer.new-draft", NULL);
 }
@@ -2351,6 +2729,8 @@ wc_composer_init (WcComposer *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.post-now", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.schedule", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.move-identity", FALSE);
+
+  build_scheduled_banner (self);
 }
 
 /* --- Public API --------------------------------------------------------- */

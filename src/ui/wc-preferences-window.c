@@ -595,6 +595,103 @@ build_day_buttons (WcPreferencesWindow *self)
     }
 }
 
+/* Scheduling: notifications, when to hold a late post, running in the
+ * background. Built here rather than in the template: one page of rows. */
+static GtkWidget *
+add_switch_row (WcPreferencesWindow *self,
+                AdwPreferencesGroup *group,
+                const char          *key,
+                const char          *title,
+                const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_settings_bind (self->settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  gtk_widget_set_name (row, key);
+  adw_preferences_group_add (group, row);
+  return row;
+}
+
+static void
+build_scheduling_page (WcPreferencesWindow *self)
+{
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  AdwPreferencesGroup *notifications = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *timing = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkWidget *hold_row = adw_action_row_new ();
+  GtkWidget *hold_spin = gtk_spin_button_new_with_range (5, 1440, 5);
+
+  adw_preferences_page_set_title (page, _("Scheduling"));
+  adw_preferences_page_set_icon_name (page, "alarm-symbolic");
+  gtk_widget_set_name (GTK_WIDGET (page), "scheduling_page");
+
+  adw_preferences_group_set_title (notifications, _("Notifications"));
+  adw_preferences_group_set_description (notifications,
+                                         _("Notifications name the network and the time, never the text of a post."));
+  add_switch_row (self, notifications, "notify-sent", _("A Post Went Out"), NULL);
+  add_switch_row (self, notifications, "notify-failed", _("A Post Failed"),
+                  _("With the reason, and Retry"));
+  add_switch_row (self, notifications, "notify-held", _("A Post Is Held"),
+                  _("Found too late to post without asking you"));
+  add_switch_row (self, notifications, "notify-reminders", _("Time to Post by Hand"),
+                  _("For networks Whitecoat cannot post to, such as Facebook: copies the text and opens the site"));
+  adw_preferences_page_add (page, notifications);
+
+  adw_preferences_group_set_title (timing, _("Sending"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hold_row), _("Hold Posts Late by More Than"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (hold_row),
+                               _("Minutes. A post that could not go out on time, for instance because this "
+                                 "computer was off, waits for you instead of being posted late"));
+  gtk_widget_set_valign (hold_spin, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (hold_row), hold_spin);
+  gtk_widget_set_name (hold_row, "hold-after");
+  g_settings_bind (self->settings, "hold-after",
+                   gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (hold_spin)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (timing, hold_row);
+  add_switch_row (self, timing, "run-in-background", _("Start in the Background"),
+                  _("While posts wait, Whitecoat starts without a window when you log in, so that it can "
+                    "send them. Posts kept on the server do not need it"));
+  adw_preferences_page_add (page, timing);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+}
+
+/* Patients → Follow Requests: how often the Requests view checks. */
+static void
+build_requests_group (WcPreferencesWindow *self)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (5, 1440, 5);
+
+  adw_preferences_group_set_title (group, _("Follow Requests"));
+  adw_preferences_group_set_description (group,
+                                         _("While Whitecoat runs, it checks for requests to follow your accounts "
+                                           "and warns when one to a personal account seems to come from a patient. "
+                                           "Nothing is checked when no personal account can receive requests."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Check Every"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Minutes"));
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Minutes between checks for follow requests"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  gtk_widget_set_name (row, "requests-poll-minutes");
+  g_settings_bind (self->settings, "requests-poll-minutes",
+                   gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (group, row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->patients_page), group);
+}
+
 static gboolean
 wc_preferences_window_close_request (GtkWindow *window)
 {
@@ -629,6 +726,8 @@ wc_preferences_window_constructed (GObject *object)
 
   build_day_buttons (self);
   sync_days (self);
+  build_scheduling_page (self);
+  build_requests_group (self);
   g_signal_connect_object (self->settings, "changed::duty-days",
                            G_CALLBACK (on_duty_days_changed), self, 0);
 

@@ -7,6 +7,9 @@
 
 #include "wc-accounts-view.h"
 #include "wc-composer.h"
+#include "wc-privacy-view.h"
+#include "wc-requests-view.h"
+#include "wc-scheduled-view.h"
 #include "wc-window.h"
 
 #define MIN_WIDTH  360
@@ -35,6 +38,9 @@ struct _WcWindow
   guint                 identity_width_idle;
   WcAccountsView       *accounts_view;
   WcComposer           *composer;
+  WcScheduledView      *scheduled_view;
+  WcRequestsView       *requests_view;
+  WcPrivacyView        *privacy_view;
 
   GtkCssProvider       *css_provider;
   char                 *css_scope;
@@ -336,6 +342,9 @@ on_application_notify (WcWindow   *self,
 
   wc_accounts_view_set_application (self->accounts_view, app);
   wc_composer_set_application (self->composer, app);
+  wc_scheduled_view_set_application (self->scheduled_view, app);
+  wc_requests_view_set_application (self->requests_view, app);
+  wc_privacy_view_set_application (self->privacy_view, app);
   update_identity (self);
 }
 
@@ -383,6 +392,9 @@ wc_window_class_init (WcWindowClass *klass)
 
   g_type_ensure (WC_TYPE_ACCOUNTS_VIEW);
   g_type_ensure (WC_TYPE_COMPOSER);
+  g_type_ensure (WC_TYPE_SCHEDULED_VIEW);
+  g_type_ensure (WC_TYPE_REQUESTS_VIEW);
+  g_type_ensure (WC_TYPE_PRIVACY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-window.ui");
@@ -395,6 +407,9 @@ wc_window_class_init (WcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, accounts_view);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, composer);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, scheduled_view);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, requests_view);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, privacy_view);
 }
 
 static void
@@ -482,6 +497,20 @@ wc_window_get_composer (WcWindow *self)
   g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
 
   return self->composer;
+}
+
+/**
+ * wc_window_get_requests_view:
+ * @self: a #WcWindow
+ *
+ * Returns: (transfer none): the Requests view
+ */
+GtkWidget *
+wc_window_get_requests_view (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->requests_view);
 }
 
 /**

@@ -1,0 +1,906 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "whitecoat-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "wc-privacy-health.h"
+#include "wc-privacy-settings.h"
+#include "wc-store-privacy.h"
+#include "wc-unlock-warning.h"
+#include "wc-walkthrough-dialog.h"
+
+struct _WcWalkthroughDialog
+{
+  AdwWindow        parent_instance;
+
+  WcApplication   *application;
+  GPtrArray       *accounts;      /* of WcAccount */
+  GHashTable      *crosslinks;    /* nullable */
+  guint            account_index;
+
+  /* The account under review. */
+  WcWalkthrough   *walkthrough;
+  GPtrArray       *records;       /* of WcPrivacyStepRecord */
+  WcAccountState  *state;         /* nullable */
+  gint64           pending_requests;
+  guint            step_index;
+  gboolean         applied;       /* the step was applied; "Next" goes on */
+  char            *current;       /* the current value as shown */
+  char            *answer;
+
+  GCancellable    *cancellable;
+  gboolean         busy;
+  gboolean         finished;
+
+  AdwWindowTitle  *title;
+  GtkProgressBar  *progress;
+  GtkLabel        *progress_label;
+  GtkBox          *page;
+};
+
+G_DEFINE_FINAL_TYPE (WcWalkthroughDialog, wc_walkthrough_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void show_step (WcWalkthroughDialog *self);
+static void start_account (WcWalkthroughDialog *self);
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static WcAccount *
+current_account (WcWalkthroughDialog *self)
+{
+  return self->account_index < self->accounts->len ? g_ptr_array_index (self->accounts, self->account_index) : NULL;
+}
+
+static const WcWalkthroughStep *
+current_step (WcWalkthroughDialog *self)
+{
+  if (self->walkthrough == NULL || self->finished
+      || self->step_index >= wc_walkthrough_get_n_steps (self->walkthrough))
+    return NULL;
+  return wc_walkthrough_get_step (self->walkthrough, self->step_index);
+}
+
+static const WcPrivacyStepRecord *
+find_record (WcWalkthroughDialog *self,
+             const char          *step_id)
+{
+  for (guint i = 0; self->records != NULL && i < self->records->len; i++)
+    {
+      const WcPrivacyStepRecord *record = g_ptr_array_index (self->records, i);
+
+      if (g_strcmp0 (record->step_id, step_id) == 0)
+        return record;
+    }
+  return NULL;
+}
+
+static int
+crosslinks_for (WcWalkthroughDialog *self,
+                WcAccount           *account)
+{
+  gint64 id = wc_account_get_id (account);
+  gpointer value;
+
+  if (self->crosslinks == NULL || !g_hash_table_lookup_extended (self->crosslinks, &id, NULL, &value))
+    return -1;
+  return GPOINTER_TO_INT (value);
+}
+
+static void
+set_busy (WcWalkthroughDialog *self,
+          gboolean             busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+clear_page (WcWalkthroughDialog *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page))) != NULL)
+    gtk_box_remove (self->page, child);
+}
+
+static GtkWidget *
+add_label (WcWalkthroughDialog *self,
+           const char          *text,
+           const char          *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (self->page, label);
+  return label;
+}
+
+static GtkWidget *
+add_button (GtkBox     *box,
+            const char *label,
+            const char *action,
+            gboolean    suggested)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_add_css_class (button, "pill");
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (box, button);
+  return button;
+}
+
+static void
+update_actions (WcWalkthroughDialog *self)
+{
+  const WcWalkthroughStep *step = current_step (self);
+  WcAccount *account = current_account (self);
+  gboolean as_recommended = FALSE;
+  gboolean api = FALSE;
+
+  if (step != NULL)
+    {
+      as_recommended = g_strcmp0 (self->current,
+                                  wc_walkthrough_step_get_recommended (step, wc_account_get_identity (account))) == 0;
+      api = step->apply == WC_WALKTHROUGH_APPLY_API;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.apply",
+                                 step != NULL && !self->busy && api && !as_recommended && !self->applied);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.done",
+                                 step != NULL && !self->busy && !api);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.skip",
+                                 step != NULL && !self->busy && !self->applied);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.next",
+                                 step != NULL && !self->busy && (as_recommended || self->applied));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.back",
+                                 step != NULL && !self->busy && self->step_index > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "walkthrough.open-settings",
+                                 step != NULL && step->apply == WC_WALKTHROUGH_APPLY_SETTINGS_PAGE);
+}
+
+static char *
+value_text (const WcWalkthroughStep *step,
+            const char              *value)
+{
+  if (value == NULL)
+    return g_strdup (step->read == WC_WALKTHROUGH_READ_API
+                     ? _("Not read yet")
+                     : _("Not known yet: check it on the settings page"));
+  return g_strdup (wc_walkthrough_step_get_value_label (step, value));
+}
+
+static void
+add_value_rows (WcWalkthroughDialog     *self,
+                const WcWalkthroughStep *step,
+                WcAccount               *account)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  WcIdentityKind identity = wc_account_get_identity (account);
+  g_autofree char *now = value_text (step, self->current);
+  g_autofree char *recommended_title = NULL;
+  GtkWidget *row;
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Now"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), now);
+  gtk_widget_set_name (row, "current-value");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+
+  /* Translators: %s is "personal" or "professional" */
+  recommended_title = g_strdup_printf (_("Recommended for your %s identity"),
+                                       identity == WC_IDENTITY_PERSONAL ? _("personal") : _("professional"));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), recommended_title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               wc_walkthrough_step_get_value_label (step, wc_walkthrough_step_get_recommended (step, identity)));
+  if (g_strcmp0 (self->current, wc_walkthrough_step_get_recommended (step, identity)) == 0)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+
+  gtk_box_append (self->page, list);
+}
+
+static void
+save_review (WcWalkthroughDialog *self,
+             gboolean             finished)
+{
+  WcStore *store = wc_application_get_store (self->application);
+  WcAccount *account = current_account (self);
+  const WcWalkthroughStep *step = current_step (self);
+  g_autoptr(WcPrivacyReview) review = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL || account == NULL)
+    return;
+  review = wc_store_load_privacy_review (store, wc_account_get_id (account), NULL);
+  if (review == NULL)
+    {
+      review = g_new0 (WcPrivacyReview, 1);
+      review->account_id = wc_account_get_id (account);
+    }
+  /* A review is under way from its first step until its last. */
+  if (review->started_at == 0 || review->finished_at >= review->started_at)
+    review->started_at = now_seconds ();
+  g_free (review->current_step);
+  review->current_step = finished || step == NULL ? NULL : g_strdup (step->id);
+  if (finished)
+    review->finished_at = MAX (now_seconds (), review->started_at);
+  if (!wc_store_save_privacy_review (store, review, &error))
+    g_warning ("Cannot save where the privacy review stands: %s", error->message);
+}
+
+static void
+show_finished (WcWalkthroughDialog *self)
+{
+  WcStore *store = wc_application_get_store (self->application);
+  GSettings *settings = wc_application_get_settings (self->application);
+  GtkWidget *list = gtk_list_box_new ();
+
+  self->finished = TRUE;
+  g_clear_pointer (&self->current, g_free);
+  clear_page (self);
+  adw_window_title_set_subtitle (self->title, "");
+  gtk_progress_bar_set_fraction (self->progress, 1.0);
+  gtk_label_set_text (self->progress_label, _("Done"));
+
+  add_label (self, _("Privacy Review Done"), "title-2");
+  add_label (self, _("Whitecoat reminds you when it is time to look at these settings again, and tells you "
+                     "when a setting it can read has changed."), NULL);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < self->accounts->len && store != NULL; i++)
+    {
+      WcAccount *account = g_ptr_array_index (self->accounts, i);
+      g_autoptr(WcPrivacyHealth) health = wc_privacy_health_load (store, account, crosslinks_for (self, account),
+                                                                  now_seconds (),
+                                                                  g_settings_get_uint (settings, "privacy-review-interval"),
+                                                                  NULL);
+      g_autofree char *title = wc_account_dup_title (account);
+      g_autofree char *score = health ? wc_privacy_health_dup_score_text (health) : NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), score ? score : "");
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_box_append (self->page, list);
+  {
+    GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+    add_button (GTK_BOX (buttons), _("_Close"), "window.close", TRUE);
+    gtk_box_append (self->page, buttons);
+  }
+  update_actions (self);
+}
+
+static void
+show_step (WcWalkthroughDialog *self)
+{
+  const WcWalkthroughStep *step = current_step (self);
+  WcAccount *account = current_account (self);
+  const WcWalkthroughRule *rule;
+  g_autofree char *progress = NULL;
+  g_autofree char *rule_text = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *buttons;
+  guint n;
+  gboolean as_recommended;
+
+  if (step == NULL)
+    return;
+
+  n = wc_walkthrough_get_n_steps (self->walkthrough);
+  title = wc_account_dup_title (account);
+  adw_window_title_set_subtitle (self->title, title);
+  /* Translators: "Step 3 of 7" */
+  progress = g_strdup_printf (_("Step %u of %u"), self->step_index + 1, n);
+  if (self->accounts->len > 1)
+    {
+      /* Translators: 1: "Step 3 of 7", 2: "account 2 of 4" */
+      g_autofree char *with_accounts = g_strdup_printf (_("%s · account %u of %u"), progress,
+                                                        self->account_index + 1, self->accounts->len);
+
+      g_free (progress);
+      progress = g_steal_pointer (&with_accounts);
+    }
+  gtk_label_set_text (self->progress_label, progress);
+  gtk_progress_bar_set_fraction (self->progress,
+                                 (self->account_index + (double) self->step_index / n) / self->accounts->len);
+
+  g_free (self->current);
+  self->current = wc_privacy_health_current_value (step, find_record (self, step->id), self->state,
+                                                   crosslinks_for (self, account));
+  as_recommended = g_strcmp0 (self->current,
+                              wc_walkthrough_step_get_recommended (step, wc_account_get_identity (account))) == 0;
+
+  clear_page (self);
+  add_label (self, wc_walkthrough_step_get_title (step), "title-2");
+  if (*wc_walkthrough_step_get_where (step) != '\0')
+    add_label (self, wc_walkthrough_step_get_where (step), "dim-label");
+  add_label (self, wc_walkthrough_step_get_why (step), NULL);
+  rule = wc_walkthrough_lookup_rule (step->rule);
+  /* Translators: 1: a rule id such as "R8", 2: the rule, 3: who says so */
+  rule_text = g_strdup_printf (_("%s: %s (%s)"), rule->id, wc_walkthrough_rule_get_title (rule), rule->sources);
+  add_label (self, rule_text, "caption");
+
+  add_value_rows (self, step, account);
+
+  if (self->answer != NULL)
+    {
+      GtkWidget *answer = add_label (self, self->answer, self->applied ? "success" : "error");
+
+      gtk_widget_set_name (answer, "server-answer");
+    }
+
+  buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (buttons, 6);
+  if (self->applied || as_recommended)
+    add_button (GTK_BOX (buttons), _("_Next"), "walkthrough.next", TRUE);
+  if (step->apply == WC_WALKTHROUGH_APPLY_API && !self->applied && !as_recommended)
+    add_button (GTK_BOX (buttons), _("_Apply"), "walkthrough.apply", TRUE);
+  if (step->apply == WC_WALKTHROUGH_APPLY_SETTINGS_PAGE)
+    {
+      add_button (GTK_BOX (buttons), _("_Open Settings Page"), "walkthrough.open-settings", FALSE);
+      add_button (GTK_BOX (buttons), _("I _Have Done This"), "walkthrough.done", !as_recommended);
+    }
+  if (!self->applied)
+    add_button (GTK_BOX (buttons), _("_Skip"), "walkthrough.skip", FALSE);
+  gtk_box_append (self->page, buttons);
+
+  save_review (self, FALSE);
+  update_actions (self);
+}
+
+static void
+advance (WcWalkthroughDialog *self)
+{
+  self->applied = FALSE;
+  g_clear_pointer (&self->answer, g_free);
+  self->step_index++;
+  if (self->step_index < wc_walkthrough_get_n_steps (self->walkthrough))
+    {
+      show_step (self);
+      return;
+    }
+  save_review (self, TRUE);
+  self->account_index++;
+  if (self->account_index < self->accounts->len)
+    start_account (self);
+  else
+    show_finished (self);
+}
+
+static gboolean
+record_outcome (WcWalkthroughDialog *self,
+                WcPrivacyOutcome     outcome,
+                const char          *value)
+{
+  WcStore *store = wc_application_get_store (self->application);
+  const WcWalkthroughStep *step = current_step (self);
+  WcAccount *account = current_account (self);
+  g_autofree char *summary = NULL;
+  const char *label = value != NULL ? wc_walkthrough_step_get_value_label (step, value) : _("unknown");
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL || step == NULL)
+    return FALSE;
+
+  switch (outcome)
+    {
+    case WC_PRIVACY_OUTCOME_APPLIED:
+      /* Translators: audit log; 1: a setting, 2: its new value */
+      summary = g_strdup_printf (_("Privacy walkthrough: Whitecoat set “%s” to “%s” through the network’s API"),
+                                 wc_walkthrough_step_get_title (step), label);
+      break;
+    case WC_PRIVACY_OUTCOME_DONE:
+      summary = g_strdup_printf (_("Privacy walkthrough: you set “%s” to “%s” on the settings page"),
+                                 wc_walkthrough_step_get_title (step), label);
+      break;
+    case WC_PRIVACY_OUTCOME_AS_RECOMMENDED:
+      summary = g_strdup_printf (_("Privacy walkthrough: “%s” was already “%s”, as recommended"),
+                                 wc_walkthrough_step_get_title (step), label);
+      break;
+    case WC_PRIVACY_OUTCOME_SKIPPED:
+    default:
+      summary = g_strdup_printf (_("Privacy walkthrough: you left “%s” as it is (%s)"),
+                                 wc_walkthrough_step_get_title (step), label);
+      break;
+    }
+
+  if (!wc_store_record_privacy_step (store, account, step->id, outcome, value, 0, summary, &error))
+    {
+      g_free (self->answer);
+      self->answer = g_strdup (error->message);
+      show_step (self);
+      return FALSE;
+    }
+  g_clear_pointer (&self->records, g_ptr_array_unref);
+  self->records = wc_store_list_privacy_steps (store, wc_account_get_id (account), NULL);
+  return TRUE;
+}
+
+/* --- Reading and applying ----------------------------------------------- */
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(WcWalkthroughDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPrivacyReading) reading = wc_privacy_settings_read_finish (result, &error);
+  WcStore *store;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  store = wc_application_get_store (self->application);
+  if (reading == NULL)
+    {
+      /* The walkthrough goes on with what is stored; the error says why
+       * the values are old. */
+      self->answer = g_strdup (error->message);
+    }
+  else
+    {
+      if (store != NULL)
+        wc_store_save_account_state (store, reading->state, NULL);
+      g_clear_pointer (&self->state, wc_account_state_free);
+      self->state = g_steal_pointer (&reading->state);
+      self->pending_requests = reading->follow_requests;
+    }
+  show_step (self);
+}
+
+static void
+start_account (WcWalkthroughDialog *self)
+{
+  WcStore *store = wc_application_get_store (self->application);
+  WcAccount *account = current_account (self);
+  g_autoptr(WcPrivacyReview) review = NULL;
+  g_autoptr(GError) error = NULL;
+  int resume;
+
+  g_clear_object (&self->walkthrough);
+  g_clear_pointer (&self->records, g_ptr_array_unref);
+  g_clear_pointer (&self->state, wc_account_state_free);
+  g_clear_pointer (&self->answer, g_free);
+  self->pending_requests = -1;
+  self->step_index = 0;
+  self->applied = FALSE;
+
+  self->walkthrough = wc_walkthrough_load (wc_account_get_network (account), &error);
+  if (self->walkthrough == NULL || store == NULL)
+    {
+      g_debug ("No walkthrough: %s", error ? error->message : "no store");
+      self->account_index++;
+      if (self->account_index < self->accounts->len)
+        start_account (self);
+      else
+        show_finished (self);
+      return;
+    }
+  self->records = wc_store_list_privacy_steps (store, wc_account_get_id (account), NULL);
+  self->state = wc_store_load_account_state (store, wc_account_get_id (account), NULL);
+  review = wc_store_load_privacy_review (store, wc_account_get_id (account), NULL);
+  /* Resume where the last, unfinished, review stopped. */
+  if (review != NULL && review->current_step != NULL && review->finished_at < review->started_at
+      && (resume = wc_walkthrough_find_step (self->walkthrough, review->current_step)) >= 0)
+    self->step_index = resume;
+
+  if (wc_privacy_settings_can_read (account))
+    {
+      set_busy (self, TRUE);
+      clear_page (self);
+      add_label (self, _("Reading the current settings…"), "dim-label");
+      update_actions (self);
+      wc_privacy_settings_read_async (account, self->cancellable, on_read, g_object_ref (self));
+      return;
+    }
+  show_step (self);
+}
+
+static void
+on_applied (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(WcWalkthroughDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPrivacyReading) reading = wc_privacy_settings_apply_finish (result, &error);
+  const WcWalkthroughStep *step;
+  WcStore *store;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  step = current_step (self);
+  g_clear_pointer (&self->answer, g_free);
+  if (reading == NULL)
+    {
+      /* Translators: %s is the server's or the network layer's message */
+      self->answer = g_strdup_printf (_("Not applied: %s"), error->message);
+      show_step (self);
+      return;
+    }
+
+  store = wc_application_get_store (self->application);
+  if (store != NULL)
+    wc_store_save_account_state (store, reading->state, NULL);
+  g_clear_pointer (&self->state, wc_account_state_free);
+  self->state = g_steal_pointer (&reading->state);
+  self->pending_requests = reading->follow_requests;
+  {
+    g_autofree char *now = wc_walkthrough_step_read_state (step, self->state);
+    const char *recommended = wc_walkthrough_step_get_recommended (step,
+                                                                   wc_account_get_identity (current_account (self)));
+
+    if (g_strcmp0 (now, recommended) == 0)
+      {
+        /* Translators: %s is a value such as "On" or "Followers only" */
+        self->answer = g_strdup_printf (_("Applied. The server now reports: %s."),
+                                        wc_walkthrough_step_get_value_label (step, now));
+        self->applied = record_outcome (self, WC_PRIVACY_OUTCOME_APPLIED, now);
+      }
+    else
+      self->answer = g_strdup_printf (_("The server did not take the change; it reports: %s."),
+                                      now ? wc_walkthrough_step_get_value_label (step, now) : _("nothing"));
+  }
+  show_step (self);
+}
+
+static void
+apply_now (WcWalkthroughDialog *self)
+{
+  const WcWalkthroughStep *step = current_step (self);
+  WcAccount *account = current_account (self);
+
+  set_busy (self, TRUE);
+  update_actions (self);
+  wc_privacy_settings_apply_async (account, step, wc_walkthrough_step_get_recommended (step, wc_account_get_identity (account)),
+                                   self->cancellable, on_applied, g_object_ref (self));
+}
+
+static void
+on_unlock_answered (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WcWalkthroughDialog) self = user_data;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  set_busy (self, FALSE);
+  if (wc_unlock_warning_run_finish (result, NULL))
+    apply_now (self);
+  else
+    update_actions (self);
+}
+
+/* --- Actions ------------------------------------------------------------ */
+
+static void
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+  const WcWalkthroughStep *step = current_step (self);
+  WcAccount *account = current_account (self);
+
+  if (step == NULL || self->busy || step->apply != WC_WALKTHROUGH_APPLY_API)
+    return;
+  if (wc_walkthrough_step_needs_confirm (step, self->current,
+                                         wc_walkthrough_step_get_recommended (step, wc_account_get_identity (account))))
+    {
+      /* Unlocking makes the server accept every pending request: ask first. */
+      set_busy (self, TRUE);
+      update_actions (self);
+      wc_unlock_warning_run_async (GTK_WINDOW (self), account, self->pending_requests, self->cancellable,
+                                   on_unlock_answered, g_object_ref (self));
+      return;
+    }
+  apply_now (self);
+}
+
+static void
+done_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+  const WcWalkthroughStep *step = current_step (self);
+
+  if (step == NULL || self->busy)
+    return;
+  if (record_outcome (self, WC_PRIVACY_OUTCOME_DONE,
+                      wc_walkthrough_step_get_recommended (step, wc_account_get_identity (current_account (self)))))
+    advance (self);
+}
+
+static void
+skip_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+
+  if (current_step (self) == NULL || self->busy)
+    return;
+  if (record_outcome (self, WC_PRIVACY_OUTCOME_SKIPPED, self->current))
+    advance (self);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+
+  if (current_step (self) == NULL || self->busy)
+    return;
+  /* After "Apply" the outcome is recorded already. */
+  if (!self->applied && !record_outcome (self, WC_PRIVACY_OUTCOME_AS_RECOMMENDED, self->current))
+    return;
+  advance (self);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+
+  if (current_step (self) == NULL || self->busy || self->step_index == 0)
+    return;
+  self->step_index--;
+  self->applied = FALSE;
+  g_clear_pointer (&self->answer, g_free);
+  show_step (self);
+}
+
+static void
+open_settings_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (widget);
+  const WcWalkthroughStep *step = current_step (self);
+  g_autofree char *url = NULL;
+
+  if (step == NULL || step->apply_url == NULL)
+    return;
+  url = wc_walkthrough_expand_url (step->apply_url, current_account (self));
+  if (!g_str_has_prefix (url, "https://"))
+    return;
+  gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
+}
+
+/* --- The object --------------------------------------------------------- */
+
+static void
+wc_walkthrough_dialog_dispose (GObject *object)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->application);
+  g_clear_object (&self->walkthrough);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->crosslinks, g_hash_table_unref);
+  g_clear_pointer (&self->records, g_ptr_array_unref);
+  g_clear_pointer (&self->state, wc_account_state_free);
+
+  G_OBJECT_CLASS (wc_walkthrough_dialog_parent_class)->dispose (object);
+}
+
+static void
+wc_walkthrough_dialog_finalize (GObject *object)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (object);
+
+  g_free (self->current);
+  g_free (self->answer);
+
+  G_OBJECT_CLASS (wc_walkthrough_dialog_parent_class)->finalize (object);
+}
+
+static void
+wc_walkthrough_dialog_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wc_walkthrough_dialog_class_init (WcWalkthroughDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wc_walkthrough_dialog_dispose;
+  object_class->finalize = wc_walkthrough_dialog_finalize;
+  object_class->get_property = wc_walkthrough_dialog_get_property;
+
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "walkthrough.apply", NULL, apply_action);
+  gtk_widget_class_install_action (widget_class, "walkthrough.done", NULL, done_action);
+  gtk_widget_class_install_action (widget_class, "walkthrough.skip", NULL, skip_action);
+  gtk_widget_class_install_action (widget_class, "walkthrough.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "walkthrough.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "walkthrough.open-settings", NULL, open_settings_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+wc_walkthrough_dialog_init (WcWalkthroughDialog *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  self->cancellable = g_cancellable_new ();
+  self->pending_requests = -1;
+
+  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Privacy Walkthrough"), ""));
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "walkthrough.back");
+  gtk_widget_set_tooltip_text (back, _("Previous Step"));
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
+  gtk_box_append (GTK_BOX (toolbar), header);
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->progress));
+
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 12);
+  gtk_widget_set_margin_bottom (content, 18);
+  self->progress_label = GTK_LABEL (gtk_label_new (""));
+  gtk_label_set_xalign (self->progress_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "caption-heading");
+  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "dim-label");
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->progress_label));
+  self->page = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 12));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->page));
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_box_append (GTK_BOX (toolbar), scrolled);
+
+  adw_window_set_content (ADW_WINDOW (self), toolbar);
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
+  gtk_window_set_title (GTK_WINDOW (self), _("Privacy Walkthrough"));
+}
+
+/**
+ * wc_walkthrough_dialog_new:
+ * @parent: (nullable): the main window
+ *
+ * Returns: (transfer none): the walkthrough, shown on its first (or
+ *   resumed) step; it reads the settings of API accounts first
+ */
+WcWalkthroughDialog *
+wc_walkthrough_dialog_new (WcApplication *application,
+                           GtkWindow     *parent,
+                           GPtrArray     *accounts,
+                           GHashTable    *crosslinks)
+{
+  WcWalkthroughDialog *self;
+
+  g_return_val_if_fail (WC_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (accounts != NULL && accounts->len > 0, NULL);
+
+  self = g_object_new (WC_TYPE_WALKTHROUGH_DIALOG,
+                       "application", application,
+                       "transient-for", parent,
+                       "modal", parent != NULL,
+                       NULL);
+  self->application = g_object_ref (application);
+  self->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < accounts->len; i++)
+    g_ptr_array_add (self->accounts, g_object_ref (g_ptr_array_index (accounts, i)));
+  self->crosslinks = crosslinks != NULL ? g_hash_table_ref (crosslinks) : NULL;
+  start_account (self);
+  return self;
+}
+
+WcAccount *
+wc_walkthrough_dialog_get_account (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), NULL);
+  return self->finished ? NULL : current_account (self);
+}
+
+const char *
+wc_walkthrough_dialog_get_step_id (WcWalkthroughDialog *self)
+{
+  const WcWalkthroughStep *step;
+
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), NULL);
+  step = current_step (self);
+  return step != NULL ? step->id : NULL;
+}
+
+guint
+wc_walkthrough_dialog_get_step_index (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), 0);
+  return self->step_index;
+}
+
+gboolean
+wc_walkthrough_dialog_get_busy (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), FALSE);
+  return self->busy;
+}
+
+const char *
+wc_walkthrough_dialog_get_current_value (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), NULL);
+  return self->current;
+}
+
+const char *
+wc_walkthrough_dialog_get_answer (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), NULL);
+  return self->answer;
+}
+
+gboolean
+wc_walkthrough_dialog_get_finished (WcWalkthroughDialog *self)
+{
+  g_return_val_if_fail (WC_IS_WALKTHROUGH_DIALOG (self), FALSE);
+  return self->finished;
+}
