@@ -46,6 +46,11 @@ WC_TEST_PACKAGES=(
   appstream
   gettext
   libglib2.0-bin
+  # The Bluesky tests run the reference PDS (tests/servers/bluesky) with
+  # Node; npm (with node-gyp and the Node headers) installs it, building
+  # better-sqlite3 when no prebuilt binary can be downloaded.
+  nodejs
+  npm
 )
 
 # wc_install_packages PACKAGE…

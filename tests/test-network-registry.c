@@ -3,6 +3,7 @@
 
 #include <locale.h>
 
+#include "wc-bluesky.h"
 #include "wc-manual-network.h"
 #include "wc-mastodon.h"
 #include "wc-network-registry.h"
@@ -88,6 +89,13 @@ test_registry_every_network_has_an_object (void)
           g_assert_true (WC_IS_MASTODON (network));
           g_assert_false (wc_network_is_manual (network));
           g_assert_true (wc_network_get_capabilities (network) & WC_NETWORK_CAPABILITY_SIGN_IN);
+        }
+      else if (g_str_equal (wc_network_info_get_id (info), "bluesky"))
+        {
+          g_assert_true (WC_IS_BLUESKY (network));
+          g_assert_false (wc_network_is_manual (network));
+          g_assert_true (wc_network_get_capabilities (network) & WC_NETWORK_CAPABILITY_SIGN_IN);
+          g_assert_false (wc_network_get_capabilities (network) & WC_NETWORK_CAPABILITY_SCHEDULE_REMOTE);
         }
       else
         {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,6 +317,7 @@ oriented_row (const Pixels *src,
 static GBytes *
 encode_jpeg (const Pixels  *src,
              int            orientation,
+             int            quality,
              GError       **error)
 {
   g_autofree JpegEncoder *enc = g_new0 (JpegEncoder, 1);
@@ -345,7 +347,7 @@ encode_jpeg (const Pixels  *src,
   enc->cinfo.input_components = src->channels;
   enc->cinfo.in_color_space = src->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_set_defaults (&enc->cinfo);
-  jpeg_set_quality (&enc->cinfo, JPEG_QUALITY, TRUE);
+  jpeg_set_quality (&enc->cinfo, quality, TRUE);
   enc->cinfo.optimize_coding = TRUE;
   /* Not even JFIF or Adobe APPn segments: SOI, tables, frame, scan, EOI. */
   enc->cinfo.write_JFIF_header = FALSE;
@@ -438,12 +440,17 @@ read_orientation (GBytes *bytes)
   return (int) orientation;
 }
 
-/* Reads @in_path and re-encodes it upright and bare. */
+/* Reads @in_path and re-encodes it upright and bare; @kept, when given,
+ * receives the decoded pixels and @kept_orientation their orientation. */
 static GBytes *
-strip_to_bytes (const char  *in_path,
-                Format      *format,
-                GError     **error)
+strip_to_bytes_full (const char  *in_path,
+                     Format      *format,
+                     Pixels      *kept,
+                     int         *kept_orientation,
+                     GError     **error)
 {
+  GBytes *result;
+
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_auto(Pixels) pixels = { NULL };
@@ -500,8 +507,75 @@ strip_to_bytes (const char  *in_path,
   g_debug ("Re-encoding a %ux%u picture, orientation %d", pixels.width, pixels.height, orientation);
 
   if (*format == FORMAT_JPEG)
-    return encode_jpeg (&pixels, orientation, error);
-  return encode_png (&pixels, orientation, error);
+    result = encode_jpeg (&pixels, orientation, JPEG_QUALITY, error);
+  else
+    result = encode_png (&pixels, orientation, error);
+  if (result != NULL && kept != NULL)
+    {
+      *kept = pixels;
+      pixels.data = NULL;
+      *kept_orientation = orientation;
+    }
+  return result;
+}
+
+static GBytes *
+strip_to_bytes (const char  *in_path,
+                Format      *format,
+                GError     **error)
+{
+  return strip_to_bytes_full (in_path, format, NULL, NULL, error);
+}
+
+/* @src turned upright, as RGB or grey without alpha (flattened on white),
+ * shrunk by averaging to at most @width × @height. */
+static void
+shrink_upright (const Pixels *src,
+                int           orientation,
+                guint         width,
+                guint         height,
+                Pixels       *out)
+{
+  guint src_width, src_height;
+  guint in_n = src->channels, out_n = (in_n <= 2) ? 1 : 3;
+  gboolean alpha = in_n == 2 || in_n == 4;
+  g_autofree guint8 *row = NULL;
+  g_autofree double *sums = NULL;
+  g_autofree guint *counts = NULL;
+
+  oriented_size (src, orientation, &src_width, &src_height);
+  width = CLAMP (width, 1, src_width);
+  height = CLAMP (height, 1, src_height);
+
+  out->width = width;
+  out->height = height;
+  out->channels = out_n;
+  out->data = g_malloc0 ((gsize) width * height * out_n);
+
+  row = g_malloc ((gsize) src_width * in_n);
+  sums = g_new0 (double, (gsize) width * height * out_n);
+  counts = g_new0 (guint, (gsize) width * height);
+
+  for (guint y = 0; y < src_height; y++)
+    {
+      guint oy = (guint) ((guint64) y * height / src_height);
+
+      oriented_row (src, orientation, y, row);
+      for (guint x = 0; x < src_width; x++)
+        {
+          guint ox = (guint) ((guint64) x * width / src_width);
+          const guint8 *px = row + (gsize) x * in_n;
+          double a = alpha ? px[in_n - 1] / 255.0 : 1.0;
+          gsize cell = (gsize) oy * width + ox;
+
+          for (guint c = 0; c < out_n; c++)
+            sums[cell * out_n + c] += px[c] * a + 255.0 * (1.0 - a);
+          counts[cell]++;
+        }
+    }
+  for (gsize cell = 0; cell < (gsize) width * height; cell++)
+    for (guint c = 0; c < out_n; c++)
+      out->data[cell * out_n + c] = counts[cell] ? (guint8) (sums[cell * out_n + c] / counts[cell] + 0.5) : 255;
 }
 
 static gboolean
@@ -569,6 +643,88 @@ wc_image_strip_metadata (const char  *in_path,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * wc_image_strip_for_upload:
+ * @in_path: a JPEG or PNG picture
+ * @max_bytes: the largest file the network takes
+ * @mime_type: (out) (transfer full): "image/jpeg" or "image/png"
+ * @width: (out) (optional): the width of the result, upright
+ * @height: (out) (optional): its height
+ * @error: return location for a #GError in %WC_IMAGE_ERROR
+ *
+ * Strips @in_path as wc_image_strip_metadata() does; when the result is
+ * larger than @max_bytes, encodes it again as a JPEG, smaller each time
+ * (fewer pixels, then a lower quality), until it fits.
+ *
+ * Returns: (transfer full): the file to upload, or %NULL
+ */
+GBytes *
+wc_image_strip_for_upload (const char  *in_path,
+                           gsize        max_bytes,
+                           char       **mime_type,
+                           guint       *width,
+                           guint       *height,
+                           GError     **error)
+{
+  g_autoptr(GBytes) stripped = NULL;
+  g_auto(Pixels) pixels = { NULL };
+  int orientation = 1;
+  Format format;
+  guint w, h;
+  double scale = 1.0;
+  int quality = 85;
+
+  g_return_val_if_fail (in_path != NULL, NULL);
+  g_return_val_if_fail (mime_type != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stripped = strip_to_bytes_full (in_path, &format, &pixels, &orientation, error);
+  if (stripped == NULL)
+    return NULL;
+
+  oriented_size (&pixels, orientation, &w, &h);
+  if (g_bytes_get_size (stripped) <= max_bytes)
+    {
+      *mime_type = g_strdup (format == FORMAT_JPEG ? "image/jpeg" : "image/png");
+      if (width != NULL)
+        *width = w;
+      if (height != NULL)
+        *height = h;
+      return g_steal_pointer (&stripped);
+    }
+
+  /* A JPEG of the full picture first (a PNG often fits once it is one),
+   * then fewer pixels by the area the last try missed by. */
+  for (guint attempt = 0; attempt < 24; attempt++)
+    {
+      g_auto(Pixels) small = { NULL };
+      g_autoptr(GBytes) encoded = NULL;
+      guint sw = MAX (1, (guint) (w * scale)), sh = MAX (1, (guint) (h * scale));
+
+      shrink_upright (&pixels, orientation, sw, sh, &small);
+      encoded = encode_jpeg (&small, 1, quality, error);
+      if (encoded == NULL)
+        return NULL;
+      g_debug ("Shrunk to %ux%u at quality %d: %zu bytes", sw, sh, quality, g_bytes_get_size (encoded));
+      if (g_bytes_get_size (encoded) <= max_bytes)
+        {
+          *mime_type = g_strdup ("image/jpeg");
+          if (width != NULL)
+            *width = sw;
+          if (height != NULL)
+            *height = sh;
+          return g_steal_pointer (&encoded);
+        }
+      if (quality > 70)
+        quality -= 5;
+      scale *= MIN (0.9, sqrt ((double) max_bytes / (double) g_bytes_get_size (encoded)) * 0.95);
+    }
+
+  g_set_error_literal (error, WC_IMAGE_ERROR, WC_IMAGE_ERROR_TOO_LARGE,
+                       _("Whitecoat could not make this picture small enough for the network."));
+  return NULL;
 }
 
 /**

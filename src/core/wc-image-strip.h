@@ -17,5 +17,11 @@ gboolean  wc_image_strip_metadata (const char  *in_path,
                                    GError     **error);
 char     *wc_image_strip_to_temp  (const char  *in_path,
                                    GError     **error);
+GBytes   *wc_image_strip_for_upload (const char  *in_path,
+                                     gsize        max_bytes,
+                                     char       **mime_type,
+                                     guint       *width,
+                                     guint       *height,
+                                     GError     **error);
 
 G_END_DECLS

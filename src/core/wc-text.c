@@ -321,6 +321,28 @@ short_link (const char *url,
 }
 
 /**
+ * wc_text_find_link:
+ * @text: UTF-8 text
+ * @from: a byte offset to search from
+ * @start: (out): where the next http(s) link starts
+ * @end: (out): where it ends (trailing punctuation excluded)
+ *
+ * Finds links exactly as wc_text_shorten_links() does, so that a caller
+ * can mark them (Bluesky's link facets).
+ *
+ * Returns: whether a link was found
+ */
+gboolean
+wc_text_find_link (const char *text,
+                   gsize       from,
+                   gsize      *start,
+                   gsize      *end)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  return find_url (text, from, start, end);
+}
+
+/**
  * wc_text_shorten_links:
  *
  * Returns: (transfer full): @text with every http(s) link written as

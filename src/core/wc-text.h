@@ -26,6 +26,10 @@ char   *wc_text_fold             (const char *text);
 guint   wc_text_count_graphemes  (const char *text,
                                   gssize      length);
 char   *wc_text_shorten_links    (const char *text);
+gboolean wc_text_find_link       (const char *text,
+                                  gsize       from,
+                                  gsize      *start,
+                                  gsize      *end);
 gsize   wc_text_grapheme_offset  (const char *text,
                                   guint       index);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "wc-bluesky.h"
 #include "wc-manual-network.h"
 #include "wc-mastodon.h"
 #include "wc-network-registry.h"
@@ -48,6 +49,7 @@ wc_network_registry_ensure_builtin (void)
     {
       g_type_ensure (WC_TYPE_MANUAL_NETWORK);
       wc_network_registry_register ("mastodon", WC_TYPE_MASTODON);
+      wc_network_registry_register ("bluesky", WC_TYPE_BLUESKY);
       g_once_init_leave (&done, 1);
     }
 }
