@@ -9,6 +9,7 @@
 #include "wc-test-ui.h"
 #include "wc-attachment-row.h"
 #include "wc-composer.h"
+#include "wc-store-connect.h"
 #include "wc-finding-row.h"
 #include "wc-window.h"
 
@@ -571,6 +572,66 @@ test_targets_and_counters (Fixture       *fixture,
   g_assert_null (wc_composer_get_counter (fixture->composer, "mastodon"));
 }
 
+/* The counter uses the limit the account's own server announced. */
+static void
+test_server_limit_counter (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(WcAccount) big = wc_account_new (WC_IDENTITY_PROFESSIONAL, "mastodon");
+  g_autoptr(WcAccount) standard = wc_account_new (WC_IDENTITY_PROFESSIONAL, "mastodon");
+  WcServerLimits limits = { .max_characters = 1000, .chars_per_url = 23 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strnfill (501, 'a');
+  GtkFlowBox *targets = wc_composer_get_targets_box (fixture->composer);
+  GtkLabel *counter;
+
+  wc_account_set_handle (big, "@dr_jansen@long.example");
+  g_assert_true (wc_store_add_account (fixture->store, big, &error));
+  g_assert_no_error (error);
+  g_assert_true (wc_store_save_server_config (fixture->store, "mastodon",
+                                              wc_account_get_server (big), &limits, &error));
+  g_assert_no_error (error);
+  wc_application_notify_accounts_changed (fixture->app);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (targets, 0))),
+                                TRUE);
+  type_text (fixture, text);
+  counter = wc_composer_get_counter (fixture->composer, "mastodon");
+  g_assert_nonnull (counter);
+  g_assert_cmpstr (gtk_label_get_text (counter), ==, "Mastodon 501/1000");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (counter), "error"));
+
+  /* A second Mastodon account on a server with the default limit gets a
+   * counter of its own, over the limit. */
+  wc_account_set_handle (standard, "@jansen@plain.example");
+  g_assert_true (wc_store_add_account (fixture->store, standard, &error));
+  g_assert_no_error (error);
+  wc_application_notify_accounts_changed (fixture->app);
+  for (guint i = 0; gtk_flow_box_get_child_at_index (targets, i) != NULL; i++)
+    {
+      GtkToggleButton *chip = GTK_TOGGLE_BUTTON (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (targets, i)));
+
+      gtk_toggle_button_set_active (chip, TRUE);
+    }
+  for (guint i = 0; i < 100; i++)
+    {
+      counter = wc_composer_get_counter (fixture->composer, "mastodon");
+      if (counter != NULL && gtk_widget_get_next_sibling (GTK_WIDGET (counter)) != NULL)
+        break;
+      wc_test_ui_wait (20);
+    }
+  {
+    GtkWidget *first = GTK_WIDGET (wc_composer_get_counter (fixture->composer, "mastodon"));
+    GtkWidget *second = gtk_widget_get_next_sibling (first);
+    g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (first)));
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (second)));
+    g_assert_true (g_str_equal (texts->pdata[0], "Mastodon 501/1000") || g_str_equal (texts->pdata[1], "Mastodon 501/1000"));
+    g_assert_true (g_str_equal (texts->pdata[0], "Mastodon 501/500") || g_str_equal (texts->pdata[1], "Mastodon 501/500"));
+  }
+}
+
 static void
 test_move_identity (Fixture       *fixture,
                     gconstpointer  data)
@@ -662,6 +723,7 @@ main (int   argc,
   ADD ("delete-and-undo", test_delete_and_undo);
   ADD ("close-saves", test_close_saves);
   ADD ("targets-and-counters", test_targets_and_counters);
+  ADD ("server-limit-counter", test_server_limit_counter);
   ADD ("move-identity", test_move_identity);
   ADD ("fits-phone", test_fits_phone);
 

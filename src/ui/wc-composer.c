@@ -871,8 +871,12 @@ build_visibility (WcComposer *self)
 static void
 update_counters (WcComposer *self)
 {
+  typedef struct {
+    WcNetworkInfo  *info;
+    WcServerLimits  limits;
+  } Counter;
   WcDraft *draft = get_draft (self);
-  g_autoptr(GPtrArray) networks = g_ptr_array_new ();
+  g_autoptr(GArray) counters = g_array_new (FALSE, TRUE, sizeof (Counter));
   GPtrArray *targets;
   const char *text;
 
@@ -881,23 +885,41 @@ update_counters (WcComposer *self)
   if (draft == NULL)
     return;
 
+  /* One counter per network and server limits: two Mastodon servers with
+   * different limits count differently, as the checks do. */
   text = wc_draft_get_text (draft);
   targets = wc_draft_get_targets (draft);
   for (guint i = 0; i < targets->len; i++)
     {
       WcDraftTarget *target = g_ptr_array_index (targets, i);
       WcAccount *account = find_account (self, target->account_id);
-      WcNetworkInfo *info = account != NULL ? lookup_network (account) : NULL;
+      Counter counter = { account != NULL ? lookup_network (account) : NULL, { 0 } };
+      gboolean known = FALSE;
 
-      if (info != NULL && !g_ptr_array_find (networks, info, NULL))
-        g_ptr_array_add (networks, info);
+      if (counter.info == NULL)
+        continue;
+      if (self->editor != NULL)
+        wc_draft_editor_get_server_limits (self->editor, target->account_id, &counter.limits);
+      for (guint j = 0; j < counters->len && !known; j++)
+        {
+          Counter *other = &g_array_index (counters, Counter, j);
+
+          known = other->info == counter.info
+                  && memcmp (&other->limits, &counter.limits, sizeof counter.limits) == 0;
+        }
+      if (!known)
+        g_array_append_val (counters, counter);
     }
 
-  for (guint i = 0; i < networks->len; i++)
+  for (guint i = 0; i < counters->len; i++)
     {
-      WcNetworkInfo *info = g_ptr_array_index (networks, i);
+      const Counter *counter = &g_array_index (counters, Counter, i);
+      WcNetworkInfo *info = counter->info;
       const char *id = wc_network_info_get_id (info);
-      guint limit = wc_network_info_get_char_limit (info);
+      guint limit = counter->limits.max_characters > 0
+                    ? counter->limits.max_characters : wc_network_info_get_char_limit (info);
+      guint per_url = counter->limits.chars_per_url > 0
+                      ? counter->limits.chars_per_url : WC_MASTODON_CHARS_PER_URL;
       gsize bytes = 0;
       guint length;
       gboolean over;
@@ -906,7 +928,7 @@ update_counters (WcComposer *self)
 
       /* Counted as each network counts (../shared/NETWORKS.md). */
       if (g_str_equal (id, "mastodon"))
-        length = wc_limits_mastodon_length (wc_draft_get_content_warning (draft), text, WC_MASTODON_CHARS_PER_URL);
+        length = wc_limits_mastodon_length (wc_draft_get_content_warning (draft), text, per_url);
       else if (g_str_equal (id, "bluesky"))
         length = wc_limits_bluesky_length (text, &bytes);
       else
