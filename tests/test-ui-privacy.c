@@ -136,7 +136,7 @@ fixture_setup (Fixture       *f,
   f->facebook = add_account (f, WC_IDENTITY_PERSONAL, "facebook", "anna.jansen.77", "Anna Jansen", NULL);
 
   f->window = wc_window_new (f->app);
-  f->view = WC_PRIVACY_VIEW (adw_view_stack_get_child_by_name (wc_window_get_view_stack (f->window), "privacy"));
+  f->view = WC_PRIVACY_VIEW (wc_window_get_privacy_view (f->window));
   g_assert_true (WC_IS_PRIVACY_VIEW (f->view));
   gtk_window_present (GTK_WINDOW (f->window));
   adw_view_stack_set_visible_child_name (wc_window_get_view_stack (f->window), "privacy");

@@ -74,8 +74,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
   fixture->composer = wc_window_get_composer (fixture->window);
-  fixture->view = WC_SCHEDULED_VIEW (adw_view_stack_get_child_by_name (wc_window_get_view_stack (fixture->window),
-                                                                       "scheduled"));
+  fixture->view = WC_SCHEDULED_VIEW (wc_window_get_scheduled_view (fixture->window));
   g_assert_true (WC_IS_SCHEDULED_VIEW (fixture->view));
   wait_ms (100);
 }

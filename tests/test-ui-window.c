@@ -175,6 +175,42 @@ test_views (void)
   destroy_window (window);
 }
 
+/* Only the Compose view is part of the first frame; the others are built
+ * after it, without being shown, so that their background work starts. */
+static void
+test_views_built_after_first_frame (void)
+{
+  static const char * const lazy[] = { "scheduled", "requests", "privacy", "accounts" };
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
+  WcWindow *window = wc_window_new (app);
+  AdwViewStack *stack = wc_window_get_view_stack (window);
+  gboolean all_built = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lazy); i++)
+    {
+      GtkWidget *page = adw_view_stack_get_child_by_name (stack, lazy[i]);
+
+      g_assert_true (ADW_IS_BIN (page));
+      g_assert_null (adw_bin_get_child (ADW_BIN (page)));
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint tries = 0; tries < 250 && !all_built; tries++)
+    {
+      all_built = TRUE;
+      for (guint i = 0; i < G_N_ELEMENTS (lazy); i++)
+        all_built &= adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, lazy[i]))) != NULL;
+      if (!all_built)
+        wc_test_ui_wait (20);
+    }
+  g_assert_true (all_built);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "compose");
+  g_assert_true (adw_bin_get_child (ADW_BIN (adw_view_stack_get_child_by_name (stack, "requests")))
+                 == wc_window_get_requests_view (window));
+
+  destroy_window (window);
+}
+
 static void
 test_accels (void)
 {
@@ -362,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/switch-identity", test_switch_identity);
   g_test_add_func ("/ui/window/identity-colors", test_identity_colors);
   g_test_add_func ("/ui/window/views", test_views);
+  g_test_add_func ("/ui/window/views-built-after-first-frame", test_views_built_after_first_frame);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/window/app-actions", test_app_actions);
   g_test_add_func ("/ui/window/narrow", test_narrow);

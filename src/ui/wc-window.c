@@ -36,11 +36,18 @@ struct _WcWindow
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
   guint                 identity_width_idle;
-  WcAccountsView       *accounts_view;
   WcComposer           *composer;
+  AdwBin               *scheduled_page;
+  AdwBin               *requests_page;
+  AdwBin               *privacy_page;
+  AdwBin               *accounts_page;
+
+  /* Built when shown or asked for, or one by one after the first frame */
   WcScheduledView      *scheduled_view;
   WcRequestsView       *requests_view;
   WcPrivacyView        *privacy_view;
+  WcAccountsView       *accounts_view;
+  guint                 build_views_idle;
 
   GtkCssProvider       *css_provider;
   char                 *css_scope;
@@ -317,6 +324,101 @@ wc_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (wc_window_parent_class)->close_request (window);
 }
 
+/* The views other than Compose are not part of the first frame: each is
+ * built when it is shown or asked for, and the others one per idle after
+ * the first frame, so that their background work (polling requests,
+ * privacy checks) starts soon after Whitecoat does. */
+typedef struct
+{
+  const char *name;
+  GType     (*get_type)        (void);
+  void      (*set_application) (gpointer view, WcApplication *application);
+  gsize       page_offset;
+  gsize       view_offset;
+} LazyView;
+
+#define LAZY_VIEW(name, type, set_app) \
+  { #name, type, (void (*) (gpointer, WcApplication *)) set_app, \
+    G_STRUCT_OFFSET (WcWindow, name##_page), G_STRUCT_OFFSET (WcWindow, name##_view) }
+
+static const LazyView lazy_views[] = {
+  LAZY_VIEW (scheduled, wc_scheduled_view_get_type, wc_scheduled_view_set_application),
+  LAZY_VIEW (requests, wc_requests_view_get_type, wc_requests_view_set_application),
+  LAZY_VIEW (privacy, wc_privacy_view_get_type, wc_privacy_view_set_application),
+  LAZY_VIEW (accounts, wc_accounts_view_get_type, wc_accounts_view_set_application),
+};
+
+static GtkWidget *
+ensure_view (WcWindow       *self,
+             const LazyView *lazy)
+{
+  GtkWidget **view = &G_STRUCT_MEMBER (GtkWidget *, self, lazy->view_offset);
+  AdwBin *page = G_STRUCT_MEMBER (AdwBin *, self, lazy->page_offset);
+  WcApplication *app;
+
+  if (*view != NULL)
+    return *view;
+
+  *view = g_object_new (lazy->get_type (), NULL);
+  adw_bin_set_child (page, *view);
+  app = self->application_set ? get_app (self) : NULL;
+  if (app != NULL)
+    lazy->set_application (*view, app);
+  return *view;
+}
+
+static GtkWidget *
+ensure_view_by_name (WcWindow   *self,
+                     const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (lazy_views); i++)
+    if (g_str_equal (lazy_views[i].name, name))
+      return ensure_view (self, &lazy_views[i]);
+  return NULL;
+}
+
+static void
+on_visible_child_name (WcWindow *self)
+{
+  ensure_view_by_name (self, adw_view_stack_get_visible_child_name (self->stack));
+}
+
+static gboolean
+build_views_idle_cb (gpointer user_data)
+{
+  WcWindow *self = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lazy_views); i++)
+    if (G_STRUCT_MEMBER (GtkWidget *, self, lazy_views[i].view_offset) == NULL)
+      {
+        ensure_view (self, &lazy_views[i]);
+        return G_SOURCE_CONTINUE;
+      }
+
+  self->build_views_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame (GdkFrameClock *frame_clock,
+                WcWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, on_first_frame, self);
+  if (self->build_views_idle == 0)
+    self->build_views_idle = g_idle_add_full (G_PRIORITY_LOW, build_views_idle_cb, self, NULL);
+}
+
+static void
+wc_window_realize (GtkWidget *widget)
+{
+  WcWindow *self = WC_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (wc_window_parent_class)->realize (widget);
+
+  g_signal_connect_object (gdk_surface_get_frame_clock (gtk_native_get_surface (GTK_NATIVE (self))),
+                           "after-paint", G_CALLBACK (on_first_frame), self, 0);
+}
+
 /* GtkWindow:application is not a construct property, so the window
  * connects to its application once it is set rather than in constructed(). */
 static void
@@ -340,11 +442,14 @@ on_application_notify (WcWindow   *self,
                            G_CALLBACK (on_app_identity_changed),
                            self, 0);
 
-  wc_accounts_view_set_application (self->accounts_view, app);
   wc_composer_set_application (self->composer, app);
-  wc_scheduled_view_set_application (self->scheduled_view, app);
-  wc_requests_view_set_application (self->requests_view, app);
-  wc_privacy_view_set_application (self->privacy_view, app);
+  for (guint i = 0; i < G_N_ELEMENTS (lazy_views); i++)
+    {
+      GtkWidget *view = G_STRUCT_MEMBER (GtkWidget *, self, lazy_views[i].view_offset);
+
+      if (view != NULL)
+        lazy_views[i].set_application (view, app);
+    }
   update_identity (self);
 }
 
@@ -354,6 +459,7 @@ wc_window_dispose (GObject *object)
   WcWindow *self = WC_WINDOW (object);
 
   g_clear_handle_id (&self->identity_width_idle, g_source_remove);
+  g_clear_handle_id (&self->build_views_idle, g_source_remove);
 
   if (self->css_provider != NULL)
     {
@@ -388,13 +494,10 @@ wc_window_class_init (WcWindowClass *klass)
   object_class->dispose = wc_window_dispose;
   object_class->finalize = wc_window_finalize;
 
+  widget_class->realize = wc_window_realize;
   window_class->close_request = wc_window_close_request;
 
-  g_type_ensure (WC_TYPE_ACCOUNTS_VIEW);
   g_type_ensure (WC_TYPE_COMPOSER);
-  g_type_ensure (WC_TYPE_SCHEDULED_VIEW);
-  g_type_ensure (WC_TYPE_REQUESTS_VIEW);
-  g_type_ensure (WC_TYPE_PRIVACY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-window.ui");
@@ -405,11 +508,11 @@ wc_window_class_init (WcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcWindow, band);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, accounts_view);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, composer);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, scheduled_view);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, requests_view);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, privacy_view);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, scheduled_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, requests_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, privacy_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, accounts_page);
 }
 
 static void
@@ -421,6 +524,8 @@ wc_window_init (WcWindow *self)
 
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (on_switcher_title_visible_changed), self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (on_visible_child_name), self);
 
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (on_application_notify), NULL);
@@ -510,7 +615,35 @@ wc_window_get_requests_view (WcWindow *self)
 {
   g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
 
-  return GTK_WIDGET (self->requests_view);
+  return ensure_view_by_name (self, "requests");
+}
+
+/**
+ * wc_window_get_scheduled_view:
+ * @self: a #WcWindow
+ *
+ * Returns: (transfer none): the Scheduled view, built if it was not yet
+ */
+GtkWidget *
+wc_window_get_scheduled_view (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  return ensure_view_by_name (self, "scheduled");
+}
+
+/**
+ * wc_window_get_privacy_view:
+ * @self: a #WcWindow
+ *
+ * Returns: (transfer none): the Privacy view, built if it was not yet
+ */
+GtkWidget *
+wc_window_get_privacy_view (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  return ensure_view_by_name (self, "privacy");
 }
 
 /**
@@ -524,7 +657,7 @@ wc_window_get_accounts_view (WcWindow *self)
 {
   g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
 
-  return GTK_WIDGET (self->accounts_view);
+  return ensure_view_by_name (self, "accounts");
 }
 
 /**

@@ -18,6 +18,8 @@ AdwViewStack *wc_window_get_view_stack     (WcWindow      *self);
 WcComposer   *wc_window_get_composer       (WcWindow      *self);
 GtkWidget    *wc_window_get_accounts_view  (WcWindow      *self);
 GtkWidget    *wc_window_get_requests_view  (WcWindow      *self);
+GtkWidget    *wc_window_get_scheduled_view (WcWindow      *self);
+GtkWidget    *wc_window_get_privacy_view   (WcWindow      *self);
 /* For tests: what the header shows and the colour of the identity band. */
 const char   *wc_window_get_identity_text  (WcWindow      *self);
 const char   *wc_window_get_band_color     (WcWindow      *self);
