@@ -600,6 +600,35 @@ wc_application_get_store (WcApplication *self)
 }
 
 /**
+ * wc_application_peek_store:
+ * @self: a #WcApplication
+ *
+ * The store, if it is open or there is a database to open. On the very
+ * first start there is nothing to read yet, and creating the database can
+ * wait until after the first frame: readers that only show what is stored
+ * use this; writers use wc_application_get_store().
+ *
+ * Returns: (transfer none) (nullable): the store, or %NULL when Whitecoat
+ *   has no database yet
+ */
+WcStore *
+wc_application_peek_store (WcApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  if (self->store != NULL || self->store_tried)
+    return self->store;
+
+  path = wc_store_dup_default_path ();
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  return wc_application_get_store (self);
+}
+
+/**
  * wc_application_close_store:
  * @self: a #WcApplication
  *
@@ -729,7 +758,7 @@ wc_application_dup_identity (WcApplication  *self,
 
   g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
 
-  store = wc_application_get_store (self);
+  store = wc_application_peek_store (self);
   if (store != NULL)
     {
       g_autoptr(GError) error = NULL;

@@ -1066,7 +1066,9 @@ close_editor (WcComposer *self)
 static void
 load_accounts (WcComposer *self)
 {
-  WcStore *store = get_store (self);
+  /* No database yet means no accounts yet: the first start does not make
+   * one before its first frame. */
+  WcStore *store = self->application != NULL ? wc_application_peek_store (self->application) : NULL;
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
