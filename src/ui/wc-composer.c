@@ -119,10 +119,24 @@ static void note_scheduled_edit (WcComposer *self);
 
 /* --- Layout: side by side, or stacked --------------------------------- */
 
+/* Whether @width holds the editor and the side panel side by side; @panel
+ * is then the panel's width. The panel can need more than PANEL_WIDTH (a
+ * long word in a finding), and the editor must keep its own minimum. */
 static gboolean
-is_wide (int width)
+fits_side_by_side (GtkWidget *main,
+                   GtkWidget *side,
+                   int        width,
+                   int       *panel)
 {
-  return width >= EDITOR_MIN_WIDE + SPLIT_SPACING + PANEL_WIDTH;
+  int side_min = 0, main_min = 0;
+
+  if (side == NULL || width < EDITOR_MIN_WIDE + SPLIT_SPACING + PANEL_WIDTH)
+    return FALSE;
+
+  gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL, NULL);
+  gtk_widget_measure (main, GTK_ORIENTATION_HORIZONTAL, -1, &main_min, NULL, NULL, NULL);
+  *panel = MAX (PANEL_WIDTH, side_min);
+  return width - SPLIT_SPACING - *panel >= MAX (main_min, EDITOR_MIN_WIDE);
 }
 
 static GtkSizeRequestMode
@@ -153,6 +167,7 @@ split_measure (GtkWidget      *widget,
 {
   GtkWidget *main, *side;
   int main_min = 0, main_nat = 0, side_min = 0, side_nat = 0;
+  int panel = PANEL_WIDTH;
 
   split_children (widget, &main, &side);
   *minimum_baseline = *natural_baseline = -1;
@@ -171,12 +186,8 @@ split_measure (GtkWidget      *widget,
       return;
     }
 
-  if (side != NULL && for_size >= 0 && is_wide (for_size))
+  if (for_size >= 0 && fits_side_by_side (main, side, for_size, &panel))
     {
-      int panel = PANEL_WIDTH;
-
-      gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL, NULL);
-      panel = MAX (panel, side_min);
       gtk_widget_measure (main, orientation, for_size - SPLIT_SPACING - panel, &main_min, &main_nat, NULL, NULL);
       gtk_widget_measure (side, orientation, panel, &side_min, &side_nat, NULL, NULL);
       *minimum = MAX (main_min, side_min);
@@ -207,15 +218,12 @@ split_allocate (GtkWidget *widget,
   WcComposer *self = WC_COMPOSER (gtk_widget_get_ancestor (widget, WC_TYPE_COMPOSER));
   GtkWidget *main, *side;
   int main_min = 0, main_nat = 0, side_min = 0;
+  int panel = PANEL_WIDTH;
 
   split_children (widget, &main, &side);
 
-  if (side != NULL && is_wide (width))
+  if (fits_side_by_side (main, side, width, &panel))
     {
-      int panel = PANEL_WIDTH;
-
-      gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL, NULL);
-      panel = MAX (panel, side_min);
       gtk_widget_size_allocate (main,
                                 &(GtkAllocation) { 0, 0, width - SPLIT_SPACING - panel, height },
                                 -1);
@@ -2164,8 +2172,9 @@ update_scheduled_banner (WcComposer *self)
                             when, self->n_scheduled);
 
   gtk_label_set_text (self->scheduled_label, text);
-  gtk_widget_set_visible (self->update_button, ask);
   gtk_widget_set_visible (self->keep_button, ask);
+  gtk_widget_set_visible (self->update_button, ask);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->update_button), ask);
   gtk_widget_set_visible (self->scheduled_revealer, TRUE);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->scheduled_revealer), TRUE);
 }
@@ -2503,7 +2512,7 @@ static void
 build_scheduled_banner (WcComposer *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_flow_box_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *icon = gtk_image_new_from_icon_name ("alarm-symbolic");
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
@@ -2520,14 +2529,18 @@ build_scheduled_banner (WcComposer *self)
   self->update_button = gtk_button_new_with_mnemonic (_("_Update Scheduled Posts"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->update_button), "composer.update-scheduled");
   gtk_widget_add_css_class (self->update_button, "suggested-action");
-  /* Side by side when there is room, one under the other on a phone. */
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  /* Side by side; on a phone their labels wrap. (GtkFlowBox 4.8 can
+   * allocate its children less than they need.) */
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->keep_button);
-  gtk_flow_box_append (GTK_FLOW_BOX (buttons), self->update_button);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *button = i == 0 ? self->keep_button : self->update_button;
+      GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button)));
+
+      gtk_label_set_wrap (label, TRUE);
+      gtk_label_set_justify (label, GTK_JUSTIFY_CENTER);
+      gtk_box_append (GTK_BOX (buttons), button);
+    }
   gtk_box_append (GTK_BOX (box), buttons);
 
   gtk_widget_add_css_class (box, "card");
