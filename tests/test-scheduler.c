@@ -83,7 +83,9 @@ test_server_scheduled (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (scheduled), ==, 1);
   params = json_object_get_object_member (json_array_get_object_element (scheduled, 0), "params");
   g_assert_cmpstr (json_object_get_string_member (params, "text"), ==, "Grand rounds at noon");
-  g_assert_cmpstr (json_object_get_string_member (params, "idempotency"), ==, wc_outbox_entry_get_idempotency_key (entry));
+  g_assert_true (json_node_is_null (json_object_get_member (params, "idempotency")));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (scheduled, 0), "idempotency_key"),
+                   ==, wc_outbox_entry_get_idempotency_key (entry));
   g_assert_cmpuint (server_statuses (f), ==, 0);
 
   /* Whitecoat does not post it itself: the server does, at its time. */
@@ -751,6 +753,247 @@ test_crash_before_store (Fixture       *f,
   crash_while_sending (f, WC_MASTODON_FAULT_TIMEOUT, FALSE);
 }
 
+/* --- Review fixes (F1) ------------------------------------------------- */
+
+/* Real Mastodon HTML (TextFormatter): a hashtag, a mention of another
+ * server's account (shown without its domain), a long link split into
+ * "invisible" and "ellipsis" spans, paragraphs and a line break. */
+static void
+test_normalize_mastodon_html (void)
+{
+  const char *sent = "Grand rounds #MedEd with @bob@other.example & @alice:\n"
+                     "https://www.example.org/a/very/long/path/to/the/slides.pdf\n\n"
+                     "Line one\nline two (mail me at a@b.example).";
+  const char *html = "<p>Grand rounds <a href=\"https://social.example/tags/meded\" class=\"mention hashtag\" "
+                     "rel=\"tag\">#<span>MedEd</span></a> with <span class=\"h-card\" translate=\"no\"><a "
+                     "href=\"https://other.example/@bob\" class=\"u-url mention\">@<span>bob</span></a></span> "
+                     "&amp; <span class=\"h-card\" translate=\"no\"><a href=\"https://social.example/@alice\" "
+                     "class=\"u-url mention\">@<span>alice</span></a></span>:<br /><a "
+                     "href=\"https://www.example.org/a/very/long/path/to/the/slides.pdf\" target=\"_blank\" "
+                     "rel=\"nofollow noopener\" translate=\"no\"><span class=\"invisible\">https://www.</span>"
+                     "<span class=\"ellipsis\">example.org/a/very/long/path/t</span><span class=\"invisible\">"
+                     "o/the/slides.pdf</span></a></p><p>Line one<br />line two (mail me at a@b.example).</p>";
+  g_autofree char *a = wc_mastodon_normalize_text (sent, FALSE);
+  g_autofree char *b = wc_mastodon_normalize_text (html, TRUE);
+  g_autofree char *c = wc_mastodon_normalize_text ("<p>one</p><p>two</p>", TRUE);
+  g_autofree char *d = wc_mastodon_normalize_text ("<p>one<span>two</span></p>", TRUE);
+
+  g_test_message ("normalized: %s", b);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (b, ==, "Grand rounds #MedEd with @bob & @alice: https://www.example.org/a/very/long/path/to/the/slides.pdf "
+                          "Line one line two (mail me at a@b.example).");
+  /* Only <br> and paragraphs separate words. */
+  g_assert_cmpstr (c, ==, "one two");
+  g_assert_cmpstr (d, ==, "onetwo");
+}
+
+/* The test server renders a status as Mastodon does, and a post with a
+ * hashtag, a link and mentions whose answer was lost is found by its text
+ * (before holding it), not posted twice. */
+static void
+test_lost_answer_rich_text (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *text = "Slides for #MedEd with @alice and @bob@other.example: "
+                     "https://www.example.org/a/very/long/path/to/the/slides.pdf\n\nThanks!";
+  g_autoptr(WcOutboxEntry) entry = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  const char *content;
+
+  wc_scheduler_set_hold_after (f->scheduler, 120);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DROP_AFTER_STORE, 1);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_STATUS_503, 1000);
+  entry = schedule (f, text, 0);
+  wait_idle (f);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  status = status_at (f, 0);
+  content = json_object_get_string_member (status, "content");
+  g_test_message ("content: %s", content);
+  g_assert_nonnull (strstr (content, "class=\"mention hashtag\" rel=\"tag\">#<span>MedEd</span></a>"));
+  g_assert_nonnull (strstr (content, "class=\"u-url mention\">@<span>bob</span></a></span>"));
+  g_assert_nonnull (strstr (content, "<span class=\"invisible\">https://www.</span><span class=\"ellipsis\">"));
+  g_assert_nonnull (strstr (content, "</p><p>Thanks!</p>"));
+
+  pass_time (f, 600, 10);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (entry), ==, json_object_get_string_member (status, "id"));
+  g_assert_cmpuint (f->held->len, ==, 0);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+/* Left "sending" while handing a post to the server to schedule, and
+ * restarted after the server forgot the idempotency key (over an hour):
+ * Mastodon's scheduled statuses have params.idempotency null, so the
+ * entry is found by its text and time, and not scheduled twice. */
+static void
+test_reconcile_server_scheduled (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Journal club, #MedEd", T0 + 3 * 3600);
+  g_autoptr(JsonArray) scheduled = NULL;
+  gint64 id = wc_outbox_entry_get_id (entry);
+  gint64 deadline;
+  WcOutboxEntry *again;
+
+  wc_mastodon_server_add_fault_full (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DELAY, 1, 1500);
+  while (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENDING);
+  /* Whitecoat stops before the answer; the server stores it anyway. */
+  wc_scheduler_stop (f->scheduler);
+  wait_idle (f);
+  g_clear_object (&f->scheduler);
+  g_clear_object (&entry);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (server_scheduled (f) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  g_assert_true (json_node_is_null (json_object_get_member (
+                   json_object_get_object_member (json_array_get_object_element (scheduled, 0), "params"),
+                   "idempotency")));
+
+  /* Back 90 minutes later: the key is forgotten. */
+  wc_mastodon_server_set_now (f->server, T0 + 5400);
+  wc_clock_jump (f->clock, T0 + 5400);
+  fixture_open_scheduler (f);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  again = wc_scheduler_lookup (f->scheduler, id);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (again), ==,
+                   json_object_get_string_member (json_array_get_object_element (scheduled, 0), "id"));
+  g_assert_cmpuint (server_scheduled (f), ==, 1);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses"), ==, 1);
+
+  pass_time (f, 5400 + 300, 300);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+/* The draft changed after the server published the post (at its time,
+ * before Whitecoat confirmed it): the withdrawal gets 404, the lookup
+ * finds what the server has (the old text), and the new version is not
+ * posted as well. */
+static void
+test_update_after_published (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Ward round at nine");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  WcOutboxEntry *entry;
+
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 3600, &error));
+  g_assert_no_error (error);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  pass_time (f, 3600 + 20, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+
+  wc_draft_set_text (draft, "Ward round at ten");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  pass_time (f, 3600, 300);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses"), ==, 1);
+  g_assert_nonnull (wc_outbox_entry_get_reason (entry));
+  g_test_message ("reason: %s", wc_outbox_entry_get_reason (entry));
+}
+
+/* The withdrawal of the server copy fails for a while (503): the new
+ * content waits, the withdrawal is tried again, and then the server holds
+ * only the new version, which is published once. */
+static void
+test_update_withdraw_retried (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Clinic closed on Friday");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) scheduled = NULL;
+  WcOutboxEntry *entry;
+
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 7200, &error));
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+
+  wc_mastodon_server_add_fault (f->server, "DELETE", "/api/v1/scheduled_statuses/", WC_MASTODON_FAULT_STATUS_503, 2);
+  wc_draft_set_text (draft, "Clinic closed on Monday");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  /* Not withdrawn yet: the entry keeps what the server has. */
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Clinic closed on Friday");
+
+  pass_time (f, 900, 30);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "DELETE", "/api/v1/scheduled_statuses/"), ==, 3);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Clinic closed on Monday");
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  g_assert_cmpuint (json_array_get_length (scheduled), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_array_get_object_element (scheduled, 0), "params"), "text"), ==, "Clinic closed on Monday");
+
+  pass_time (f, 7200, 600);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  {
+    g_autoptr(JsonObject) status = status_at (f, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (status, "text"), ==, "Clinic closed on Monday");
+  }
+}
+
+/* A failed entry takes the draft's change, so that "Retry" sends the
+ * corrected text. */
+static void
+test_update_failed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Much too long for this server");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  WcOutboxEntry *entry;
+
+  wc_mastodon_server_set_max_characters (f->server, 12);
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, 0, &error));
+  wait_idle (f);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_FAILED);
+
+  wc_draft_set_text (draft, "Short now");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_FAILED);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Short now");
+
+  g_assert_true (wc_scheduler_retry (f->scheduler, entry, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  {
+    g_autoptr(JsonObject) status = status_at (f, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (status, "text"), ==, "Short now");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,7 +1021,13 @@ main (int   argc,
   ADD ("manual-reminder", test_manual_reminder);
   ADD ("crash-after-store", test_crash_after_store);
   ADD ("crash-before-store", test_crash_before_store);
+  ADD ("lost-answer-rich-text", test_lost_answer_rich_text);
+  ADD ("reconcile-server-scheduled", test_reconcile_server_scheduled);
+  ADD ("update-after-published", test_update_after_published);
+  ADD ("update-withdraw-retried", test_update_withdraw_retried);
+  ADD ("update-failed", test_update_failed);
 #undef ADD
+  g_test_add_func ("/scheduler/normalize-mastodon-html", test_normalize_mastodon_html);
 
   return g_test_run ();
 }

@@ -1795,6 +1795,7 @@ wc_mastodon_status_free (WcMastodonStatus *status)
   g_free (status->spoiler_text);
   g_free (status->visibility);
   g_free (status->idempotency);
+  g_strfreev (status->media_ids);
   g_free (status);
 }
 
@@ -1829,6 +1830,62 @@ append_entity (GString    *out,
   g_string_append_c (out, ';');
 }
 
+/* <br>, <p> and </p>: the tags that separate words. */
+static gboolean
+is_break_tag (const char *name)
+{
+  gsize length = 0;
+
+  if (*name == '/')
+    name++;
+  while (g_ascii_isalnum (name[length]))
+    length++;
+  return (length == 2 && g_ascii_strncasecmp (name, "br", 2) == 0)
+         || (length == 1 && g_ascii_tolower (name[0]) == 'p');
+}
+
+/* Mastodon shows a mention of another server's account as "@user", its
+ * domain only on hover: "@user@domain" becomes "@user" on both sides. An
+ * e-mail address (a word character before the "@") is left alone. */
+static void
+drop_mention_domains (GString *text)
+{
+  g_autoptr(GString) out = g_string_sized_new (text->len);
+  const char *s = text->str;
+  gsize i = 0;
+
+  while (i < text->len)
+    {
+      gsize user_end = i + 1;
+      gsize domain_end;
+
+      if (s[i] != '@' || (i > 0 && (g_ascii_isalnum (s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '@'
+                                    || s[i - 1] == '/' || (guchar) s[i - 1] >= 0x80)))
+        {
+          g_string_append_c (out, s[i++]);
+          continue;
+        }
+      while (g_ascii_isalnum (s[user_end]) || s[user_end] == '_')
+        user_end++;
+      domain_end = user_end + 1;
+      if (user_end == i + 1 || s[user_end] != '@')
+        {
+          g_string_append_len (out, s + i, user_end - i);
+          i = user_end;
+          continue;
+        }
+      while (g_ascii_isalnum (s[domain_end]) || s[domain_end] == '.' || s[domain_end] == '-'
+             || s[domain_end] == '_')
+        domain_end++;
+      /* A sentence's full stop is not part of the domain. */
+      while (domain_end > user_end + 1 && (s[domain_end - 1] == '.' || s[domain_end - 1] == '-'))
+        domain_end--;
+      g_string_append_len (out, s + i, user_end - i);
+      i = domain_end > user_end + 1 ? domain_end : user_end;
+    }
+  g_string_assign (text, out->str);
+}
+
 /**
  * wc_mastodon_normalize_text:
  * @text: (nullable): a status's content (HTML) or the text that was sent
@@ -1858,8 +1915,12 @@ wc_mastodon_normalize_text (const char *text,
 
             if (end == NULL)
               break;
-            /* Line breaks and paragraphs are white space. */
-            g_string_append_c (plain, ' ');
+            /* Line breaks and paragraphs are white space; every other tag
+             * (links, hashtags, mentions and the "invisible" and
+             * "ellipsis" spans inside a link, which together hold the
+             * whole address) vanishes and leaves its text. */
+            if (is_break_tag (p + 1))
+              g_string_append_c (plain, ' ');
             p = end + 1;
           }
         else if (*p == '&')
@@ -1880,6 +1941,7 @@ wc_mastodon_normalize_text (const char *text,
 
   if (!g_utf8_validate (plain->str, -1, NULL))
     return g_strdup ("");
+  drop_mention_domains (plain);
   for (const char *p = plain->str; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -1895,6 +1957,47 @@ wc_mastodon_normalize_text (const char *text,
       g_string_append_unichar (out, c);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A Status's media_attachments[].id, or a ScheduledStatus's
+ * params.media_ids (its media_attachments when those are absent). */
+static GStrv
+media_ids_from_json (JsonObject *object,
+                     JsonObject *params)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = params != NULL ? json_object_get_member (params, "media_ids") : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *ids = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          JsonNode *id = json_array_get_element (ids, i);
+
+          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (id));
+        }
+      return g_strv_builder_end (builder);
+    }
+  node = json_object_get_member (object, "media_attachments");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *media = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (media); i++)
+        {
+          JsonNode *item = json_array_get_element (media, i);
+          const char *id = JSON_NODE_HOLDS_OBJECT (item)
+                           ? json_object_get_string_member_with_default (json_node_get_object (item), "id", NULL)
+                           : NULL;
+
+          if (id != NULL)
+            g_strv_builder_add (builder, id);
+        }
+    }
+  return g_strv_builder_end (builder);
 }
 
 static WcMastodonStatus *
@@ -1925,6 +2028,7 @@ status_from_json (JsonObject *object)
     }
   time = when != NULL ? g_date_time_new_from_iso8601 (when, NULL) : NULL;
   status->created_at = time != NULL ? g_date_time_to_unix (time) : 0;
+  status->media_ids = media_ids_from_json (object, params);
   return status;
 }
 

@@ -429,7 +429,8 @@ typedef struct
   char   *spoiler_text;
   char   *visibility;
   gint64  created_at;   /* for a scheduled status: its scheduled_at */
-  char   *idempotency;  /* scheduled statuses only; nullable */
+  char   *idempotency;  /* scheduled statuses only; nullable (Mastodon sends null) */
+  GStrv   media_ids;    /* the attachments' ids, in order; never NULL (added by F1) */
 } WcMastodonStatus;
 
 void wc_mastodon_status_free (WcMastodonStatus *status);
@@ -464,8 +465,11 @@ GPtrArray *wc_mastodon_list_scheduled_finish     (WcMastodon          *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 /* The visible text of a status's HTML content, to compare with what was
- * sent: tags removed, <br> and paragraphs as line breaks, entities decoded,
- * runs of white space as one space. Apply it to both sides. */
+ * sent: <br> and paragraphs as white space, every other tag removed with
+ * its text kept (a link's "invisible" and "ellipsis" spans together give
+ * the whole address), entities decoded, a mention's "@domain" dropped (as
+ * Mastodon shows it), runs of white space as one space. Apply it to both
+ * sides. */
 char      *wc_mastodon_normalize_text            (const char          *text,
                                                   gboolean             is_html);
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wc-bluesky.h"
 #include "wc-connection.h"
 #include "wc-mastodon.h"
 #include "wc-network-registry.h"
@@ -31,7 +32,9 @@ struct _WcScheduler
   GHashTable    *reminded;     /* ids of manual entries whose reminder was shown */
   GHashTable    *no_server;    /* ids the server would not schedule: Whitecoat posts them */
   GHashTable    *networks;     /* account id → WcNetwork given by set_network */
-  GHashTable    *manual;       /* account id → GINT_TO_POINTER (1 manual, 2 API) */
+  GHashTable    *manual;       /* account id → GINT_TO_POINTER (1 manual, 2 Mastodon, 3 Bluesky) */
+  GHashTable    *uploaded;     /* id → GPtrArray of the media ids uploaded for it (this run) */
+  GHashTable    *pending;      /* id → WcOutboxContent waiting for the server copy's withdrawal */
   GCancellable  *cancellable;
   gint64         hold_after;
   guint          timer_id;
@@ -92,6 +95,7 @@ typedef struct
   After          after;
   gint64         new_due;
   WcMastodon    *mastodon;
+  WcBluesky     *bluesky;
   GPtrArray     *media_ids;
   gboolean       at_start;   /* a reconciliation that start() waits for */
   gboolean       then_send;  /* OP_CHECK: send when not found (else hold) */
@@ -108,6 +112,7 @@ op_free (Op *op)
   else
     g_hash_table_remove (op->self->busy, key);
   g_clear_object (&op->mastodon);
+  g_clear_object (&op->bluesky);
   g_clear_pointer (&op->media_ids, g_ptr_array_unref);
   g_object_unref (op->entry);
   if (op->at_start)
@@ -216,31 +221,55 @@ load_account (WcScheduler *self,
   return wc_store_get_account (self->store, account_id, NULL);
 }
 
-static gboolean
-is_manual (WcScheduler *self,
-           gint64       account_id)
+typedef enum
+{
+  KIND_MANUAL = 1,   /* a reminder at the time */
+  KIND_MASTODON,     /* sent by Whitecoat or scheduled on the server */
+  KIND_BLUESKY,      /* sent by Whitecoat at the time: no server-side scheduling */
+} NetworkKind;
+
+static NetworkKind
+kind_of (WcNetwork *network)
+{
+  if (WC_IS_MASTODON (network))
+    return KIND_MASTODON;
+  if (WC_IS_BLUESKY (network))
+    return KIND_BLUESKY;
+  return KIND_MANUAL;
+}
+
+static NetworkKind
+network_kind (WcScheduler *self,
+              gint64       account_id)
 {
   gpointer known = g_hash_table_lookup (self->manual, GINT_TO_POINTER ((int) account_id));
   WcNetwork *given = g_hash_table_lookup (self->networks, GINT_TO_POINTER ((int) account_id));
   g_autoptr(WcAccount) account = NULL;
   g_autoptr(WcNetwork) network = NULL;
-  gboolean manual;
+  NetworkKind kind;
 
   if (known != NULL)
-    return GPOINTER_TO_INT (known) == 1;
+    return GPOINTER_TO_INT (known);
   if (given != NULL)
-    manual = !WC_IS_MASTODON (given);
+    kind = kind_of (given);
   else
     {
       account = load_account (self, account_id);
       if (account == NULL)
-        return TRUE;
+        return KIND_MANUAL;
       wc_network_registry_ensure_builtin ();
       network = wc_network_registry_create (account);
-      manual = !WC_IS_MASTODON (network);
+      kind = network != NULL ? kind_of (network) : KIND_MANUAL;
     }
-  g_hash_table_insert (self->manual, GINT_TO_POINTER ((int) account_id), GINT_TO_POINTER (manual ? 1 : 2));
-  return manual;
+  g_hash_table_insert (self->manual, GINT_TO_POINTER ((int) account_id), GINT_TO_POINTER (kind));
+  return kind;
+}
+
+static gboolean
+is_manual (WcScheduler *self,
+           gint64       account_id)
+{
+  return network_kind (self, account_id) == KIND_MANUAL;
 }
 
 static void
@@ -249,15 +278,23 @@ audit_publish (WcScheduler   *self,
                const char    *how)
 {
   g_autoptr(WcAccount) account = load_account (self, wc_outbox_entry_get_account_id (entry));
-  g_autofree char *title = account != NULL ? wc_account_dup_title (account) : g_strdup ("?");
+  /* Translators: in the audit log, in place of an account that has
+   * been removed since */
+  g_autofree char *title = account != NULL ? wc_account_dup_title (account) : g_strdup (_("a removed account"));
   g_autofree char *summary = NULL;
   g_autoptr(GError) error = NULL;
+  const char *url = wc_outbox_entry_get_remote_url (entry);
   WcAuditEntry audit = { 0 };
 
   /* The summary names the account and the post's address, never its text. */
-  summary = g_strdup_printf ("%s: %s%s%s", how, title,
-                             wc_outbox_entry_get_remote_url (entry) ? " " : "",
-                             wc_outbox_entry_get_remote_url (entry) ? wc_outbox_entry_get_remote_url (entry) : "");
+  if (url != NULL)
+    /* Translators: an audit log line: how a post was published ("Posted"),
+     * the account ("Mastodon (professional)") and the post's address */
+    summary = g_strdup_printf (_("%s: %s %s"), how, title, url);
+  else
+    /* Translators: an audit log line: how a post was published ("Posted by
+     * hand") and the account ("Facebook (personal)") */
+    summary = g_strdup_printf (_("%s: %s"), how, title);
   audit.at = wc_clock_get_now (self->clock);
   audit.has_identity = TRUE;
   audit.identity = wc_outbox_entry_get_identity (entry);
@@ -303,11 +340,12 @@ move_or_warn (WcScheduler          *self,
 }
 
 static void
-mark_sent (WcScheduler   *self,
-           WcOutboxEntry *entry,
-           const char    *remote_id,
-           const char    *remote_url,
-           const char    *how)
+mark_sent_full (WcScheduler   *self,
+                WcOutboxEntry *entry,
+                const char    *remote_id,
+                const char    *remote_url,
+                const char    *how,
+                const char    *reason)
 {
   WcOutboxUpdate update = { 0 };
 
@@ -316,13 +354,23 @@ mark_sent (WcScheduler   *self,
   update.remote_id = remote_id;
   update.remote_url = remote_url;
   update.sent_at = wc_clock_get_now (self->clock);
-  update.reason = NULL;
+  update.reason = reason;
   update.next_attempt_at = 0;
   if (!move (self, entry, WC_OUTBOX_STATE_SENT, &update, NULL))
     return;
   g_hash_table_remove (self->reminded, id_key (entry));
   audit_publish (self, entry, how);
   g_signal_emit (self, signals[ENTRY_SENT], 0, entry);
+}
+
+static void
+mark_sent (WcScheduler   *self,
+           WcOutboxEntry *entry,
+           const char    *remote_id,
+           const char    *remote_url,
+           const char    *how)
+{
+  mark_sent_full (self, entry, remote_id, remote_url, how, NULL);
 }
 
 static void
@@ -430,6 +478,7 @@ op_start (Op *op)
   if (given != NULL)
     {
       op->mastodon = WC_IS_MASTODON (given) ? g_object_ref (WC_MASTODON (given)) : NULL;
+      op->bluesky = WC_IS_BLUESKY (given) ? g_object_ref (WC_BLUESKY (given)) : NULL;
       op_run (op);
       return;
     }
@@ -459,6 +508,7 @@ on_connection (GObject      *source,
       return;
     }
   op->mastodon = WC_IS_MASTODON (network) ? g_object_ref (WC_MASTODON (network)) : NULL;
+  op->bluesky = WC_IS_BLUESKY (network) ? g_object_ref (WC_BLUESKY (network)) : NULL;
   op_run (op);
 }
 
@@ -538,8 +588,22 @@ op_failed (Op           *op,
       }
       break;
 
-    case OP_CONFIRM:
     case OP_WITHDRAW:
+      if (g_hash_table_contains (self->pending, id_key (entry)))
+        {
+          /* New content waits for this withdrawal: tried again later,
+           * with the server copy (and its old content) left as it is. */
+          WcOutboxUpdate update = { 0 };
+
+          update.fields = WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT | WC_OUTBOX_FIELD_REASON;
+          update.next_attempt_at = wc_clock_get_now (self->clock)
+                                   + (transient ? backoff (self, entry, error) : RETRY_MAX);
+          update.reason = error->message;
+          wc_store_update_outbox_entry (self->store, entry, &update, NULL);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case OP_CONFIRM:
     case OP_RESCHEDULE:
       {
         WcOutboxUpdate update = { 0 };
@@ -577,6 +641,16 @@ on_media (GObject      *source,
       return;
     }
   g_ptr_array_add (op->media_ids, media_id);
+  {
+    GPtrArray *uploaded = g_hash_table_lookup (op->self->uploaded, id_key (op->entry));
+
+    if (uploaded == NULL)
+      {
+        uploaded = g_ptr_array_new_with_free_func (g_free);
+        g_hash_table_insert (op->self->uploaded, id_key (op->entry), uploaded);
+      }
+    g_ptr_array_add (uploaded, g_strdup (media_id));
+  }
   post_status (op);
 }
 
@@ -607,7 +681,8 @@ on_posted (GObject      *source,
       move_or_warn (self, op->entry, WC_OUTBOX_STATE_SERVER_SCHEDULED, &update);
     }
   else
-    mark_sent (self, op->entry, posted->id, posted->url, "Posted");
+    /* Translators: in the audit log, a post Whitecoat published */
+    mark_sent (self, op->entry, posted->id, posted->url, _("Posted"));
 }
 
 /* Uploads the next image, or posts when all are up. */
@@ -647,39 +722,107 @@ post_status (Op *op)
                                  op->self->cancellable, on_posted, op);
 }
 
+/* Whether @status carries media this entry uploaded (in this run):
+ * Mastodon media ids are the server's own, so this is the surest match. */
+static gboolean
+has_our_media (WcScheduler      *self,
+               WcOutboxEntry    *entry,
+               WcMastodonStatus *status)
+{
+  GPtrArray *uploaded = g_hash_table_lookup (self->uploaded, id_key (entry));
+
+  if (uploaded == NULL || status->media_ids == NULL || status->media_ids[0] == NULL)
+    return FALSE;
+  for (guint i = 0; status->media_ids[i] != NULL; i++)
+    if (!g_ptr_array_find_with_equal_func (uploaded, status->media_ids[i], g_str_equal, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether @status (published, or scheduled on the server) is this entry's
+ * post, leaving time aside: its media, or else its text, content warning
+ * and number of attachments. */
+static gboolean
+same_post (WcScheduler      *self,
+           WcOutboxEntry    *entry,
+           WcMastodonStatus *status)
+{
+  const WcOutboxContent *content = wc_outbox_entry_get_content (entry);
+  g_autofree char *want = NULL;
+  guint n_media = content->attachments != NULL ? content->attachments->len : 0;
+
+  if (has_our_media (self, entry, status))
+    return TRUE;
+  want = wc_mastodon_normalize_text (content->text, FALSE);
+  return g_str_equal (status->text, want)
+         && g_strcmp0 (status->spoiler_text ? status->spoiler_text : "",
+                       content->content_warning ? content->content_warning : "") == 0
+         && (status->media_ids != NULL ? g_strv_length (status->media_ids) : 0) == n_media;
+}
+
+/* Whether another entry of the same account already claims @remote_id. */
+static gboolean
+claimed_by_other (WcScheduler   *self,
+                  WcOutboxEntry *entry,
+                  GPtrArray     *others,
+                  const char    *remote_id)
+{
+  for (guint j = 0; others != NULL && j < others->len; j++)
+    {
+      WcOutboxEntry *other = g_ptr_array_index (others, j);
+
+      if (wc_outbox_entry_get_id (other) != wc_outbox_entry_get_id (entry)
+          && wc_outbox_entry_get_account_id (other) == wc_outbox_entry_get_account_id (entry)
+          && g_strcmp0 (wc_outbox_entry_get_remote_id (other), remote_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Finding a post whose answer was lost, or a server-scheduled post after
- * its time: the account's recent statuses by text and time. A status that
- * another entry already claims is not this one. */
+ * its time: the account's recent statuses by media, or text, and time. A
+ * status that another entry already claims is not this one. */
 static WcMastodonStatus *
 find_status (WcScheduler   *self,
              WcOutboxEntry *entry,
              GPtrArray     *statuses,
              gint64         not_before)
 {
-  const WcOutboxContent *content = wc_outbox_entry_get_content (entry);
-  g_autofree char *want = wc_mastodon_normalize_text (content->text, FALSE);
   g_autoptr(GPtrArray) sent = wc_store_list_outbox_in_state (self->store, WC_OUTBOX_STATE_SENT, NULL);
   gint64 now = wc_clock_get_now (self->clock);
 
   for (guint i = 0; i < statuses->len; i++)
     {
       WcMastodonStatus *status = g_ptr_array_index (statuses, i);
-      gboolean claimed = FALSE;
 
-      if (!g_str_equal (status->text, want)
-          || g_strcmp0 (status->spoiler_text ? status->spoiler_text : "",
-                        content->content_warning ? content->content_warning : "") != 0
-          || status->created_at < not_before - MATCH_SLACK
-          || status->created_at > now + MATCH_SLACK)
+      if (status->created_at < not_before - MATCH_SLACK
+          || status->created_at > now + MATCH_SLACK
+          || !same_post (self, entry, status))
         continue;
-      for (guint j = 0; sent != NULL && j < sent->len && !claimed; j++)
-        {
-          WcOutboxEntry *other = g_ptr_array_index (sent, j);
+      if (!claimed_by_other (self, entry, sent, status->id))
+        return status;
+    }
+  return NULL;
+}
 
-          claimed = wc_outbox_entry_get_account_id (other) == wc_outbox_entry_get_account_id (entry)
-                    && g_strcmp0 (wc_outbox_entry_get_remote_id (other), status->id) == 0;
-        }
-      if (!claimed)
+/* A leftover "sending" entry among the server's scheduled statuses: their
+ * params.idempotency is null in Mastodon, so by its time, and by its media
+ * or text. */
+static WcMastodonStatus *
+find_scheduled (WcScheduler   *self,
+                WcOutboxEntry *entry,
+                GPtrArray     *scheduled)
+{
+  g_autoptr(GPtrArray) others = wc_store_list_outbox_in_state (self->store, WC_OUTBOX_STATE_SERVER_SCHEDULED, NULL);
+  gint64 due = wc_outbox_entry_get_due_at (entry);
+
+  for (guint i = 0; i < scheduled->len; i++)
+    {
+      WcMastodonStatus *status = g_ptr_array_index (scheduled, i);
+
+      if (ABS (status->created_at - due) > 1 || !same_post (self, entry, status))
+        continue;
+      if (!claimed_by_other (self, entry, others, status->id))
         return status;
     }
   return NULL;
@@ -725,7 +868,9 @@ on_reconcile_statuses (GObject      *source,
   if (op->kind == OP_CHECK)
     {
       if (found != NULL)
-        mark_sent (self, op->entry, found->id, found->url, "Posted (found after failed attempts)");
+        /* Translators: in the audit log, a post whose answer was lost,
+         * found on the server after attempts that seemed to fail */
+        mark_sent (self, op->entry, found->id, found->url, _("Posted (found after failed attempts)"));
       else if (op->then_send)
         begin_send (self, op->entry, OP_SEND);
       else
@@ -736,7 +881,16 @@ on_reconcile_statuses (GObject      *source,
     {
       if (found != NULL)
         {
-          mark_sent (self, op->entry, found->id, found->url, "Published by the server");
+          /* If a change was waiting for the withdrawal, it came too late:
+           * what went out is the earlier version, and it is not posted a
+           * second time. */
+          gboolean late = g_hash_table_remove (self->pending, id_key (op->entry));
+          const char *reason = late ? _("The server had already published the earlier version of this post, so the change was not posted.")
+                                    : NULL;
+
+          /* Translators: in the audit log, a post the server published at
+           * the time it was scheduled on the server */
+          mark_sent_full (self, op->entry, found->id, found->url, _("Published by the server"), reason);
           return;
         }
       /* Neither scheduled nor published: someone withdrew it on the
@@ -745,19 +899,31 @@ on_reconcile_statuses (GObject      *source,
       {
         g_autofree char *key = g_uuid_string_random ();
 
-        update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_REASON | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY;
+        WcOutboxContent *pending = g_hash_table_lookup (self->pending, id_key (op->entry));
+
+        update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_REASON | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY
+                        | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
         update.remote_id = NULL;
         update.reason = _("The post was no longer scheduled on the server.");
         update.idempotency_key = key;
+        update.next_attempt_at = 0;
+        if (pending != NULL)
+          {
+            update.fields |= WC_OUTBOX_FIELD_CONTENT;
+            update.content = pending;
+          }
         g_hash_table_add (self->no_server, id_key (op->entry));
         move_or_warn (self, op->entry, WC_OUTBOX_STATE_SCHEDULED, &update);
+        g_hash_table_remove (self->pending, id_key (op->entry));
       }
       return;
     }
 
   if (found != NULL)
     {
-      mark_sent (self, op->entry, found->id, found->url, "Posted (found after a lost answer)");
+      /* Translators: in the audit log, a post found on the server after
+       * Whitecoat stopped while sending it (its answer was lost) */
+      mark_sent (self, op->entry, found->id, found->url, _("Posted (found after a lost answer)"));
       return;
     }
   /* Not posted. Trying again with the same key is safe: within the
@@ -776,8 +942,8 @@ on_reconcile_scheduled (GObject      *source,
   WcScheduler *self = op->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) scheduled = wc_mastodon_list_scheduled_finish (WC_MASTODON (source), result, &error);
-  const char *key = wc_outbox_entry_get_idempotency_key (op->entry);
   const char *remote_id = wc_outbox_entry_get_remote_id (op->entry);
+  WcMastodonStatus *found;
 
   if (scheduled == NULL)
     {
@@ -794,17 +960,17 @@ on_reconcile_scheduled (GObject      *source,
           g_autoptr(Op) done = op;
           return;
         }
-      if (op->kind == OP_RECONCILE && g_strcmp0 (status->idempotency, key) == 0)
-        {
-          g_autoptr(Op) done = op;
-          WcOutboxUpdate update = { 0 };
+    }
+  if (op->kind == OP_RECONCILE && (found = find_scheduled (self, op->entry, scheduled)) != NULL)
+    {
+      g_autoptr(Op) done = op;
+      WcOutboxUpdate update = { 0 };
 
-          update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
-          update.remote_id = status->id;
-          update.next_attempt_at = 0;
-          move_or_warn (self, op->entry, WC_OUTBOX_STATE_SERVER_SCHEDULED, &update);
-          return;
-        }
+      update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
+      update.remote_id = found->id;
+      update.next_attempt_at = 0;
+      move_or_warn (self, op->entry, WC_OUTBOX_STATE_SERVER_SCHEDULED, &update);
+      return;
     }
   look_back (op);
 }
@@ -818,6 +984,7 @@ on_withdrawn (GObject      *source,
   WcScheduler *self = op->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = g_uuid_string_random ();
+  WcOutboxContent *pending;
   WcOutboxUpdate update = { 0 };
 
   if (!wc_mastodon_cancel_scheduled_finish (WC_MASTODON (source), result, &error)
@@ -828,23 +995,35 @@ on_withdrawn (GObject      *source,
     }
   if (error != NULL && wc_outbox_entry_get_due_at (op->entry) <= wc_clock_get_now (self->clock))
     {
-      /* Gone because it was published: find it rather than post twice. */
+      /* Gone because it was published: find it rather than post twice.
+       * The entry still has the content the server had (a change waits
+       * in self->pending), so that is what is looked for. */
       op->kind = OP_CONFIRM;
       look_back (g_steal_pointer (&op));
       return;
     }
 
-  update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY;
+  pending = g_hash_table_lookup (self->pending, id_key (op->entry));
+  update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
   update.remote_id = NULL;
   update.idempotency_key = key;
+  update.next_attempt_at = 0;
   if (op->after == AFTER_LOCAL && op->new_due != 0)
     {
       update.fields |= WC_OUTBOX_FIELD_DUE_AT;
       update.due_at = op->new_due;
     }
+  if (pending != NULL && op->after != AFTER_CANCEL)
+    {
+      /* Withdrawn: now the new content is the post. */
+      update.fields |= WC_OUTBOX_FIELD_CONTENT | WC_OUTBOX_FIELD_REASON;
+      update.content = pending;
+      update.reason = NULL;
+    }
   move_or_warn (self, op->entry,
                 op->after == AFTER_CANCEL ? WC_OUTBOX_STATE_CANCELLED : WC_OUTBOX_STATE_SCHEDULED,
                 &update);
+  g_hash_table_remove (self->pending, id_key (op->entry));
 }
 
 static void
@@ -870,11 +1049,177 @@ on_rescheduled (GObject      *source,
   place (op->self, op->entry);
 }
 
+/* --- Bluesky: sent by Whitecoat at the time, exactly once ---------------
+ * The record key comes from the entry's idempotency key and creation time,
+ * the same on every attempt: a retry after a lost answer finds the record
+ * (already_there) instead of writing a second post. */
+
+static char *
+bluesky_rkey (WcOutboxEntry *entry)
+{
+  return wc_bluesky_rkey_for_key (wc_outbox_entry_get_idempotency_key (entry),
+                                  wc_outbox_entry_get_created_at (entry) * G_USEC_PER_SEC);
+}
+
+static char *
+bluesky_post_url (WcBluesky  *bluesky,
+                  const char *rkey)
+{
+  return g_strdup_printf ("https://bsky.app/profile/%s/post/%s", wc_bluesky_get_did (bluesky), rkey);
+}
+
+static void
+bluesky_mark_sent (Op         *op,
+                   const char *rkey,
+                   const char *how)
+{
+  g_autofree char *uri = g_strdup_printf ("at://%s/app.bsky.feed.post/%s", wc_bluesky_get_did (op->bluesky), rkey);
+  g_autofree char *url = bluesky_post_url (op->bluesky, rkey);
+
+  mark_sent (op->self, op->entry, uri, url, how);
+}
+
+static void
+on_bluesky_published (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcBlueskyPosted) posted = wc_bluesky_publish_finish (WC_BLUESKY (source), result, &error);
+  g_autofree char *url = NULL;
+
+  if (posted == NULL)
+    {
+      op_failed (g_steal_pointer (&op), error);
+      return;
+    }
+  url = bluesky_post_url (op->bluesky, posted->rkey);
+  mark_sent (op->self, op->entry, posted->uri, url,
+             posted->already_there
+             ? _("Posted (found after a lost answer)")
+             : _("Posted"));
+}
+
+/* The outbox content as a Bluesky post: the text, the language, the
+ * images with their alt text, and the content warning as the
+ * "graphic-media" self-label (Bluesky has no free-text warning; its labels
+ * are fixed, and this is the one for clinical pictures). Every post is
+ * public; the content holds no reply rule, so anyone may reply. */
+static void
+bluesky_publish (Op *op)
+{
+  const WcOutboxContent *content = wc_outbox_entry_get_content (op->entry);
+  g_autofree char *rkey = bluesky_rkey (op->entry);
+  g_autofree WcBlueskyImage *images = NULL;
+  const char *langs[2] = { content->language, NULL };
+  static const char *graphic[] = { "graphic-media", NULL };
+  WcBlueskyPost post = { 0 };
+  guint n = content->attachments != NULL ? content->attachments->len : 0;
+
+  images = g_new0 (WcBlueskyImage, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      WcAttachment *attachment = g_ptr_array_index (content->attachments, i);
+
+      images[i].path = attachment->path;
+      images[i].alt = attachment->alt_text;
+    }
+  post.text = content->text != NULL ? content->text : "";
+  post.langs = content->language != NULL && *content->language != '\0' ? langs : NULL;
+  post.labels = (content->content_warning != NULL && *content->content_warning != '\0')
+                || wc_outbox_content_is_sensitive (content) ? graphic : NULL;
+  post.images = n > 0 ? images : NULL;
+  post.n_images = n;
+  post.reply_rule = WC_BLUESKY_REPLY_ANYONE;
+  /* images is read when the call starts. */
+  wc_bluesky_publish_async (op->bluesky, &post, rkey, op->self->cancellable, on_bluesky_published, op);
+}
+
+static void
+on_bluesky_record (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  WcScheduler *self = op->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) record = wc_bluesky_get_record_finish (WC_BLUESKY (source), result, NULL, &error);
+  g_autofree char *rkey = bluesky_rkey (op->entry);
+
+  if (record != NULL)
+    {
+      bluesky_mark_sent (op, rkey,
+                         op->kind == OP_CHECK ? _("Posted (found after failed attempts)")
+                                              : _("Posted (found after a lost answer)"));
+      return;
+    }
+  if (!g_error_matches (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_FOUND))
+    {
+      op_failed (g_steal_pointer (&op), error);
+      return;
+    }
+  if (op->kind == OP_CHECK)
+    {
+      if (op->then_send)
+        begin_send (self, op->entry, OP_SEND);
+      else
+        hold (self, op->entry);
+    }
+  else
+    {
+      /* Not written: it waits again (and is held when overdue). */
+      WcOutboxUpdate update = { 0 };
+
+      update.fields = WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
+      update.next_attempt_at = 0;
+      move_or_warn (self, op->entry, WC_OUTBOX_STATE_SCHEDULED, &update);
+    }
+}
+
+static void
+bluesky_run (Op *op)
+{
+  WcScheduler *self = op->self;
+
+  switch (op->kind)
+    {
+    case OP_SEND:
+      bluesky_publish (op);
+      break;
+    case OP_RECONCILE:
+    case OP_CHECK:
+    case OP_CONFIRM:
+      {
+        g_autofree char *rkey = bluesky_rkey (op->entry);
+
+        wc_bluesky_get_record_async (op->bluesky, "app.bsky.feed.post", rkey, self->cancellable,
+                                     on_bluesky_record, op);
+      }
+      break;
+    case OP_SERVER:
+    case OP_WITHDRAW:
+    case OP_RESCHEDULE:
+    default:
+      {
+        g_autoptr(GError) error = g_error_new_literal (WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
+                                                       _("Bluesky cannot schedule posts on the server."));
+        op_failed (op, error);
+      }
+      break;
+    }
+}
+
 static void
 op_run (Op *op)
 {
   WcScheduler *self = op->self;
 
+  if (op->bluesky != NULL)
+    {
+      bluesky_run (op);
+      return;
+    }
   if (op->mastodon == NULL)
     {
       g_autoptr(GError) error = g_error_new_literal (WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
@@ -978,7 +1323,7 @@ can_schedule_on_server (WcScheduler   *self,
                         WcOutboxEntry *entry,
                         gint64         now)
 {
-  return !is_manual (self, wc_outbox_entry_get_account_id (entry))
+  return network_kind (self, wc_outbox_entry_get_account_id (entry)) == KIND_MASTODON
          && !g_hash_table_contains (self->no_server, id_key (entry))
          && wc_outbox_entry_get_due_at (entry) - now >= WC_SCHEDULER_SERVER_MIN_LEAD
          && wc_outbox_entry_get_next_attempt_at (entry) <= now;
@@ -1061,7 +1406,22 @@ process (WcScheduler *self)
           break;
 
         case WC_OUTBOX_STATE_SERVER_SCHEDULED:
-          if (due + CONFIRM_DELAY <= now && wc_outbox_entry_get_next_attempt_at (entry) <= now)
+          if (g_hash_table_contains (self->pending, id_key (entry)))
+            {
+              /* A change waits for the server copy's withdrawal, which
+               * failed: tried again (after its time, the lookup then
+               * finds what the server published). */
+              if (wc_outbox_entry_get_next_attempt_at (entry) <= now)
+                {
+                  Op *op = op_new (self, entry, OP_WITHDRAW);
+
+                  op->after = AFTER_LOCAL;
+                  op_start (op);
+                }
+              else
+                next = MIN (next, wc_outbox_entry_get_next_attempt_at (entry));
+            }
+          else if (due + CONFIRM_DELAY <= now && wc_outbox_entry_get_next_attempt_at (entry) <= now)
             {
               WcOutboxUpdate update = { 0 };
 
@@ -1170,6 +1530,8 @@ wc_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->no_server, g_hash_table_unref);
   g_clear_pointer (&self->networks, g_hash_table_unref);
   g_clear_pointer (&self->manual, g_hash_table_unref);
+  g_clear_pointer (&self->uploaded, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (wc_scheduler_parent_class)->finalize (object);
@@ -1252,6 +1614,8 @@ wc_scheduler_init (WcScheduler *self)
   self->no_server = g_hash_table_new (NULL, NULL);
   self->networks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->manual = g_hash_table_new (NULL, NULL);
+  self->uploaded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) wc_outbox_content_free);
   self->cancellable = g_cancellable_new ();
   self->hold_after = 3600;
 }
@@ -1518,29 +1882,41 @@ wc_scheduler_update_content (WcScheduler  *self,
       g_autoptr(WcOutboxContent) content = NULL;
       WcOutboxUpdate update = { 0 };
 
+      WcOutboxContent *pending;
+
+      /* A failed entry takes the change too, so that "Retry" sends the
+       * corrected post. */
       if (state != WC_OUTBOX_STATE_SCHEDULED && state != WC_OUTBOX_STATE_HELD
-          && state != WC_OUTBOX_STATE_SERVER_SCHEDULED)
+          && state != WC_OUTBOX_STATE_SERVER_SCHEDULED && state != WC_OUTBOX_STATE_FAILED)
         continue;
       if (wc_draft_find_target (draft, wc_outbox_entry_get_account_id (entry)) == NULL)
         continue;
       if (refuse_busy (self, entry, error))
         return FALSE;
       content = wc_outbox_content_new_from_draft (draft, wc_outbox_entry_get_account_id (entry));
-      if (wc_outbox_content_equal (content, wc_outbox_entry_get_content (entry))
+      pending = g_hash_table_lookup (self->pending, id_key (entry));
+      if (wc_outbox_content_equal (content, pending != NULL ? pending : wc_outbox_entry_get_content (entry))
           && content->attachments->len == 0)
         continue;
+      if (state == WC_OUTBOX_STATE_SERVER_SCHEDULED)
+        {
+          /* Mastodon cannot edit a scheduled status: the server copy is
+           * withdrawn first, and only then does the entry take the new
+           * content. Until then it keeps the content the server has, so
+           * that if the server published it meanwhile, that is what is
+           * found, and nothing is posted twice. */
+          Op *op = op_new (self, entry, OP_WITHDRAW);
+
+          g_hash_table_replace (self->pending, id_key (entry), g_steal_pointer (&content));
+          op->after = AFTER_LOCAL;
+          g_hash_table_remove (self->no_server, id_key (entry));
+          op_start (op);
+          continue;
+        }
       update.fields = WC_OUTBOX_FIELD_CONTENT;
       update.content = content;
       if (!wc_store_update_outbox_entry (self->store, entry, &update, error))
         return FALSE;
-      if (state == WC_OUTBOX_STATE_SERVER_SCHEDULED)
-        {
-          Op *op = op_new (self, entry, OP_WITHDRAW);
-
-          op->after = AFTER_LOCAL;
-          g_hash_table_remove (self->no_server, id_key (entry));
-          op_start (op);
-        }
     }
   queue_process (self);
   return TRUE;
@@ -1709,6 +2085,8 @@ wc_scheduler_cancel (WcScheduler    *self,
 
   if (refuse_busy (self, entry, error))
     return FALSE;
+  /* A change waiting for a withdrawal is dropped with the post. */
+  g_hash_table_remove (self->pending, id_key (entry));
   if (wc_outbox_entry_get_state (entry) == WC_OUTBOX_STATE_SERVER_SCHEDULED)
     {
       Op *op = op_new (self, entry, OP_WITHDRAW);
@@ -1792,7 +2170,9 @@ wc_scheduler_mark_done (WcScheduler    *self,
                            _("Only a post Whitecoat reminded you of can be marked as done."));
       return FALSE;
     }
-  mark_sent (self, entry, NULL, NULL, "Posted by hand");
+  /* Translators: in the audit log, a post to a network without an API
+   * that the user marked as done after posting it themselves */
+  mark_sent (self, entry, NULL, NULL, _("Posted by hand"));
   if (wc_outbox_entry_get_state (entry) != WC_OUTBOX_STATE_SENT)
     {
       g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,

@@ -2096,8 +2096,9 @@ move_identity_action (GtkWidget  *widget,
 
 /* --- Posting and scheduling -------------------------------------------- */
 
-/* Entries of the draft that have not gone out yet: what "update the
- * scheduled posts" would change. */
+/* Entries of the draft that have not gone out yet, failed ones included
+ * (their "Retry" sends the updated text), to accounts still among the
+ * draft's targets: exactly what wc_scheduler_update_content() changes. */
 static guint
 count_pending_entries (WcComposer *self,
                        gint64     *first_due)
@@ -2122,6 +2123,8 @@ count_pending_entries (WcComposer *self,
         case WC_OUTBOX_STATE_SERVER_SCHEDULED:
         case WC_OUTBOX_STATE_HELD:
         case WC_OUTBOX_STATE_FAILED:
+          if (wc_draft_find_target (draft, wc_outbox_entry_get_account_id (entry)) == NULL)
+            break;
           if (n == 0 || wc_outbox_entry_get_due_at (entry) < *first_due)
             *first_due = wc_outbox_entry_get_due_at (entry);
           n++;

@@ -427,6 +427,195 @@ text_to_html (const char *text)
   return g_strdup_printf ("<p>%s</p>", joined);
 }
 
+/* --- Status content as Mastodon renders it --------------------------------
+ * (app/lib/text_formatter.rb): paragraphs split at blank lines, line
+ * breaks as <br />, http(s) links with the "invisible" prefix and the
+ * first 30 characters in an "ellipsis" span when longer, hashtags as
+ * <a class="mention hashtag">#<span>tag</span></a>, mentions as an h-card
+ * showing only "@user" (the domain is dropped). */
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || c == '_';
+}
+
+static void
+append_escaped (GString    *html,
+                const char *text,
+                gssize      length)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, length);
+
+  g_string_append (html, escaped);
+}
+
+/* The length of the link at @p, 0 if there is none. */
+static gsize
+link_length (const char *p)
+{
+  gsize n;
+
+  if (!g_str_has_prefix (p, "https://") && !g_str_has_prefix (p, "http://"))
+    return 0;
+  n = g_str_has_prefix (p, "https://") ? 8 : 7;
+  while (p[n] != '\0' && !g_ascii_isspace (p[n]) && p[n] != '<' && p[n] != '>' && p[n] != '"')
+    n++;
+  while (n > 0 && strchr (".,;:!?'\")", p[n - 1]) != NULL)
+    n--;
+  return n > 8 ? n : 0;
+}
+
+static void
+append_link (GString    *html,
+             const char *url,
+             gsize       length)
+{
+  gsize prefix = g_str_has_prefix (url, "https://") ? 8 : 7;
+  g_autofree char *rest = g_strndup (url + prefix, length - prefix);
+  glong chars = g_utf8_strlen (rest, -1);
+  const char *cut = chars > 30 ? g_utf8_offset_to_pointer (rest, 30) : rest + strlen (rest);
+  g_autofree char *href = g_markup_escape_text (url, length);
+
+  if (g_str_has_prefix (rest, "www."))
+    {
+      /* URL_PREFIX_REGEX takes "www." into the invisible prefix. */
+      prefix += 4;
+      g_free (rest);
+      rest = g_strndup (url + prefix, length - prefix);
+      chars = g_utf8_strlen (rest, -1);
+      cut = chars > 30 ? g_utf8_offset_to_pointer (rest, 30) : rest + strlen (rest);
+    }
+  g_string_append_printf (html, "<a href=\"%s\" target=\"_blank\" rel=\"nofollow noopener\" translate=\"no\">"
+                                "<span class=\"invisible\">", href);
+  append_escaped (html, url, prefix);
+  g_string_append_printf (html, "</span><span class=\"%s\">", chars > 30 ? "ellipsis" : "");
+  append_escaped (html, rest, cut - rest);
+  g_string_append (html, "</span><span class=\"invisible\">");
+  append_escaped (html, cut, -1);
+  g_string_append (html, "</span></a>");
+}
+
+static void
+render_paragraph (WcMastodonServer *self,
+                  GString          *html,
+                  const char       *text)
+{
+  gunichar before = 0;
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean boundary = before == 0 || (!is_word_char (before) && before != '/' && before != ')');
+      gsize n;
+
+      if (c == '\n')
+        {
+          g_string_append (html, "<br />");
+          p++;
+          before = c;
+          continue;
+        }
+      if (boundary && (n = link_length (p)) > 0)
+        {
+          append_link (html, p, n);
+          p += n;
+          before = 'x';
+          continue;
+        }
+      if (boundary && c == '#')
+        {
+          const char *q = p + 1;
+          gboolean alpha = FALSE;
+
+          while (*q != '\0' && is_word_char (g_utf8_get_char (q)))
+            {
+              alpha = alpha || !g_unichar_isdigit (g_utf8_get_char (q));
+              q = g_utf8_next_char (q);
+            }
+          if (alpha)
+            {
+              g_autofree char *tag = g_strndup (p + 1, q - p - 1);
+              g_autofree char *lower = g_utf8_strdown (tag, -1);
+              g_autofree char *href = g_strdup_printf ("%s/tags/%s", self->base_url, lower);
+
+              g_string_append_printf (html, "<a href=\"%s\" class=\"mention hashtag\" rel=\"tag\">#<span>", href);
+              append_escaped (html, tag, -1);
+              g_string_append (html, "</span></a>");
+              p = q;
+              before = 'x';
+              continue;
+            }
+        }
+      if (boundary && c == '@')
+        {
+          const char *q = p + 1;
+          const char *domain = NULL, *domain_end = NULL;
+          g_autofree char *username = NULL;
+          g_autofree char *href = NULL;
+
+          while (g_ascii_isalnum (*q) || *q == '_')
+            q++;
+          username = g_strndup (p + 1, q - p - 1);
+          if (*q == '@' && (g_ascii_isalnum (q[1])))
+            {
+              domain = q + 1;
+              domain_end = domain;
+              while (g_ascii_isalnum (*domain_end) || *domain_end == '.' || *domain_end == '-')
+                domain_end++;
+              while (domain_end > domain && (domain_end[-1] == '.' || domain_end[-1] == '-'))
+                domain_end--;
+            }
+          if (*username != '\0' && domain != NULL)
+            {
+              /* Another server's account (WebFinger finds it there). */
+              g_autofree char *host = g_strndup (domain, domain_end - domain);
+
+              href = g_strdup_printf ("https://%s/@%s", host, username);
+              q = domain_end;
+            }
+          else if (*username != '\0' && g_hash_table_contains (self->users_by_name, username))
+            href = g_strdup_printf ("%s/@%s", self->base_url, username);
+          if (href != NULL)
+            {
+              g_string_append_printf (html, "<span class=\"h-card\" translate=\"no\"><a href=\"%s\" "
+                                            "class=\"u-url mention\">@<span>", href);
+              append_escaped (html, username, -1);
+              g_string_append (html, "</span></a></span>");
+              p = q;
+              before = 'x';
+              continue;
+            }
+        }
+      n = g_utf8_next_char (p) - p;
+      append_escaped (html, p, n);
+      p += n;
+      before = c;
+    }
+}
+
+static char *
+render_status_content (WcMastodonServer *self,
+                       const char       *text)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autoptr(GRegex) blank = g_regex_new ("\n\\s*\n", 0, 0, NULL);
+  g_auto(GStrv) paragraphs = NULL;
+
+  if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
+    return g_strdup ("");
+  paragraphs = g_regex_split (blank, text, 0);
+  for (guint i = 0; paragraphs[i] != NULL; i++)
+    {
+      if (*paragraphs[i] == '\0')
+        continue;
+      g_string_append (html, "<p>");
+      render_paragraph (self, html, paragraphs[i]);
+      g_string_append (html, "</p>");
+    }
+  return g_string_free (g_steal_pointer (&html), FALSE);
+}
+
 static glong
 count_graphemes (const char *text)
 {
@@ -1482,7 +1671,7 @@ status_to_json (WcMastodonServer *self,
                                           self->base_url, status->user->username, status->id);
   g_autofree char *url = g_strdup_printf ("%s/@%s/%" G_GUINT64_FORMAT,
                                           self->base_url, status->user->username, status->id);
-  g_autofree char *content = text_to_html (status->text);
+  g_autofree char *content = render_status_content (self, status->text);
 
   set_id (object, "id", status->id);
   set_time (object, "created_at", status->created_at);
@@ -1554,7 +1743,9 @@ scheduled_to_json (WcMastodonServer *self,
   else
     json_object_set_null_member (params, "sensitive");
   json_object_set_string_member (params, "visibility", scheduled->visibility);
-  set_string_or_null (params, "idempotency", scheduled->idempotency);
+  /* Mastodon clears it in the stored params (PostStatusService
+   * #scheduled_options: idempotency: nil), so clients cannot match on it. */
+  json_object_set_null_member (params, "idempotency");
   json_object_set_null_member (params, "scheduled_at");
   set_string_or_null (params, "spoiler_text",
                       *scheduled->spoiler_text != '\0' ? scheduled->spoiler_text : NULL);
@@ -1569,7 +1760,11 @@ scheduled_to_json (WcMastodonServer *self,
   json_object_set_array_member (object, "media_attachments",
                                 media_list_to_json (self, scheduled->media, inspect));
   if (inspect)
-    json_object_set_string_member (object, "username", scheduled->user->username);
+    {
+      json_object_set_string_member (object, "username", scheduled->user->username);
+      /* The key the server keeps beside it (Redis in Mastodon). */
+      set_string_or_null (object, "idempotency_key", scheduled->idempotency);
+    }
   return object;
 }
 
