@@ -20,6 +20,7 @@
 #include "wc-store-connect.h"
 #include "wc-test-ui.h"
 #include "wc-unlock-warning.h"
+#include "wc-walkthrough-dialog.h"
 #include "wc-window.h"
 
 typedef struct
@@ -468,7 +469,13 @@ test_out_of_band (Fixture       *f,
   end = strstr (start, "</code>");
   code = g_strndup (start, end - start);
 
-  wc_sign_in_dialog_submit_code (dialog, code);
+  /* Pasted with the spaces and the line break a copy from a web page takes
+   * along: they are not part of the code. */
+  {
+    g_autofree char *pasted = g_strdup_printf ("  %s \n", code);
+
+    wc_sign_in_dialog_submit_code (dialog, pasted);
+  }
   id = wait_for_dialog (dialog);
   g_assert_cmpint (id, >, 0);
   account = wc_store_get_account (f->store, id, &error);
@@ -661,6 +668,62 @@ test_cancel (Fixture       *f,
   browser_clear (&b);
 }
 
+/* Closing the dialog while the token is being stored (Escape during the
+ * keyring's unlock prompt): nothing is kept — no row, no keyring item, and
+ * the token is withdrawn on the server; no critical on the way. */
+static void
+test_cancel_while_storing (Fixture       *f,
+                           gconstpointer  data)
+{
+  Browser b = { .user = "alice", .follow = TRUE };
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  WcSignInDialog *dialog;
+  gint64 id;
+
+  dialog = open_sign_in (f);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  wc_sign_in_dialog_set_uri_opener (dialog, open_in_browser, &b);
+  wc_sign_in_dialog_set_server (dialog, f->base);
+  g_assert_true (wc_sign_in_dialog_start (dialog));
+
+  /* The token is exchanged and the row written; the keyring has not
+   * answered yet (its answer needs another turn of the main loop). */
+  while (wc_store_count_accounts (f->store, WC_IDENTITY_PROFESSIONAL) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (wc_sign_in_dialog_get_page (dialog), ==, "working");
+  g_assert_cmpuint (count_tokens (f, FALSE), ==, 1);
+  accounts = wc_store_list_all_accounts (f->store, NULL);
+  g_assert_cmpuint (accounts->len, ==, 1);
+  id = wc_account_get_id (g_ptr_array_index (accounts, 0));
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  wc_test_ui_iterate ();
+  g_assert_null (dialog);
+
+  /* The token is withdrawn on the server, the row is gone, the keyring
+   * holds nothing for it. */
+  while (count_tokens (f, FALSE) != 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      wc_test_ui_wait (20);
+    }
+  g_assert_cmpuint (count_tokens (f, TRUE), ==, 1);
+  g_assert_cmpuint (wc_store_count_accounts (f->store, WC_IDENTITY_PROFESSIONAL), ==, 0);
+  wc_test_ui_wait (100);
+  token = lookup_token (id, &error);
+  g_assert_null (token);
+  g_assert_error (error, WC_KEYRING_ERROR, WC_KEYRING_ERROR_NOT_FOUND);
+  g_assert_true (wc_accounts_view_is_empty_state (f->view));
+  browser_clear (&b);
+}
+
 static void
 on_removed (WcAccountsView *view,
             gint64          account_id,
@@ -820,9 +883,103 @@ test_unlock_warning (Fixture       *f,
 
   answer = -1;
   wc_unlock_warning_run_async (NULL, account, 0, cancellable, on_unlock_answer, &answer);
+  warning = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_object_add_weak_pointer (G_OBJECT (warning), (gpointer *) &warning);
   g_cancellable_cancel (cancellable);
   wc_test_ui_iterate ();
   g_assert_cmpint (answer, ==, 0);
+  /* Closed by the cancellable, the dialog is not kept alive by it. */
+  wc_test_ui_wait (50);
+  g_assert_null (warning);
+
+  /* Answered while the caller's cancellable lives on (a walkthrough that
+   * stays open): the warning gives the cancellable back and goes. */
+  {
+    g_autoptr(GCancellable) long_lived = g_cancellable_new ();
+
+    answer = -1;
+    wc_unlock_warning_run_async (NULL, account, 0, long_lived, on_unlock_answer, &answer);
+    warning = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_object_add_weak_pointer (G_OBJECT (warning), (gpointer *) &warning);
+    adw_message_dialog_response (warning, WC_UNLOCK_WARNING_RESPONSE_UNLOCK);
+    wc_test_ui_iterate ();
+    g_assert_cmpint (answer, ==, 1);
+    wc_test_ui_destroy_toplevels ();
+    wc_test_ui_wait (50);
+    g_assert_null (warning);
+    /* Cancelling later reaches nothing: no second answer. */
+    answer = -1;
+    g_cancellable_cancel (long_lived);
+    wc_test_ui_iterate ();
+    g_assert_cmpint (answer, ==, -1);
+  }
+}
+
+/* The walkthrough is closed while it asks whether to unlock: the warning
+ * goes with it as "keep locked", and the answer that still arrives leaves
+ * the closed walkthrough alone — nothing is sent, no critical. */
+static void
+test_walkthrough_closed_during_unlock_warning (Fixture       *f,
+                                               gconstpointer  data)
+{
+  WcMastodonUser carol = { 0 };
+  g_autoptr(WcAccount) account = wc_account_new (WC_IDENTITY_PROFESSIONAL, "mastodon");
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *handle = g_strdup_printf ("@carol@%s", f->host);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  WcWalkthroughDialog *walkthrough;
+  AdwMessageDialog *warning;
+
+  carol.username = "carol";
+  carol.locked = TRUE;
+  carol.privacy = "public";
+  g_free (wc_mastodon_server_add_user_full (f->server, &carol));
+  wc_mastodon_server_add_follow_requests (f->server, "carol", 2);
+  token = wc_mastodon_server_create_token (f->server, "carol", WC_MASTODON_SCOPES);
+  wc_account_set_handle (account, handle);
+  wc_account_set_server (account, f->base);
+  wc_account_set_connected_at (account, 1780000000);
+  g_assert_true (wc_store_add_account (f->store, account, &error));
+  g_assert_no_error (error);
+  wc_keyring_store_async (wc_account_get_id (account), WC_SECRET_ACCESS_TOKEN, "Whitecoat test token",
+                          token, NULL, store_result, &stored);
+  while (stored == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wc_keyring_store_finish (stored, &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (accounts, account);
+  walkthrough = wc_walkthrough_dialog_new (f->app, GTK_WINDOW (f->window), accounts, NULL);
+  gtk_window_present (GTK_WINDOW (walkthrough));
+  g_object_add_weak_pointer (G_OBJECT (walkthrough), (gpointer *) &walkthrough);
+  wc_test_ui_iterate ();
+  while (wc_walkthrough_dialog_get_busy (walkthrough))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpstr (wc_walkthrough_dialog_get_step_id (walkthrough), ==, "locked");
+
+  gtk_widget_activate_action (GTK_WIDGET (walkthrough), "walkthrough.apply", NULL);
+  wc_test_ui_iterate ();
+  warning = wc_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (warning);
+  g_object_add_weak_pointer (G_OBJECT (warning), (gpointer *) &warning);
+
+  /* The answer holds the walkthrough, so destroying the window alone does
+   * not dispose it; dispose it as the application's teardown does. */
+  gtk_window_destroy (GTK_WINDOW (walkthrough));
+  g_object_run_dispose (G_OBJECT (walkthrough));
+  wc_test_ui_wait (200);
+  g_assert_null (warning);
+  g_assert_null (walkthrough);
+  state = wc_mastodon_server_dup_account (f->server, "carol");
+  g_assert_true (json_object_get_boolean_member (state, "locked"));
+  g_assert_cmpuint (wc_mastodon_server_get_follow_request_count (f->server, "carol"), ==, 2);
 }
 
 int
@@ -840,10 +997,12 @@ main (int   argc,
   ADD ("cross-link-refused", test_cross_link_refused);
   ADD ("connect-described", test_connect_described);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-while-storing", test_cancel_while_storing);
   ADD ("remove-revokes", test_remove_revokes);
   ADD ("remove-unreachable", test_remove_unreachable);
   ADD ("describe-then-sign-in", test_describe_then_sign_in);
   ADD ("unlock-warning", test_unlock_warning);
+  ADD ("walkthrough-closed-during-unlock-warning", test_walkthrough_closed_during_unlock_warning);
 
 #undef ADD
 

@@ -7,6 +7,7 @@
 
 #include "wc-account-dialog.h"
 #include "wc-network-catalog.h"
+#include "wc-bluesky-sign-in-dialog.h"
 #include "wc-sign-in-dialog.h"
 
 #define N_FIELDS (WC_ACCOUNT_ERROR_CUSTOM_NAME + 1)
@@ -230,7 +231,8 @@ update_for_network (WcAccountDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->custom_name_row), is_custom);
   /* A network Whitecoat can sign in to: offer that rather than a description. */
   gtk_widget_set_visible (self->sign_in_group,
-                          info != NULL && g_strcmp0 (wc_network_info_get_id (info), "mastodon") == 0);
+                          info != NULL && (g_strcmp0 (wc_network_info_get_id (info), "mastodon") == 0
+                                           || g_strcmp0 (wc_network_info_get_id (info), "bluesky") == 0));
 
   if (!needs_server)
     clear_error (self, WC_ACCOUNT_ERROR_SERVER);
@@ -366,6 +368,22 @@ sign_in_action (GtkWidget  *widget,
    * the address typed so far. */
   if (self->account_id >= 0 && store != NULL)
     account = wc_store_get_account (store, self->account_id, NULL);
+  if (get_selected_network (self) != NULL
+      && g_strcmp0 (wc_network_info_get_id (get_selected_network (self)), "bluesky") == 0)
+    {
+      WcBlueskySignInDialog *bluesky;
+
+      if (account != NULL && g_strcmp0 (wc_account_get_network (account), "bluesky") != 0)
+        g_clear_object (&account);
+      bluesky = wc_bluesky_sign_in_dialog_new (self->application,
+                                               gtk_window_get_transient_for (GTK_WINDOW (self)),
+                                               self->identity, account);
+      if (account == NULL)
+        wc_bluesky_sign_in_dialog_set_identifier (bluesky, gtk_editable_get_text (GTK_EDITABLE (self->handle_row)));
+      gtk_window_present (GTK_WINDOW (bluesky));
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
   dialog = wc_sign_in_dialog_new (self->application,
                                   gtk_window_get_transient_for (GTK_WINDOW (self)),
                                   self->identity, account);

@@ -7,6 +7,8 @@
 
 #include "wc-account-dialog.h"
 #include "wc-accounts-view.h"
+#include "wc-bluesky.h"
+#include "wc-bluesky-sign-in-dialog.h"
 #include "wc-connection.h"
 #include "wc-keyring.h"
 #include "wc-mastodon.h"
@@ -54,6 +56,7 @@ typedef struct
   WcAccountsView *view;
   WcAccount      *account;
   WcMastodon     *mastodon;
+  WcBluesky      *bluesky;
   char           *client_id;
 } SignOut;
 
@@ -63,6 +66,7 @@ sign_out_free (SignOut *sign_out)
   g_clear_object (&sign_out->view);
   g_clear_object (&sign_out->account);
   g_clear_object (&sign_out->mastodon);
+  g_clear_object (&sign_out->bluesky);
   g_free (sign_out->client_id);
   g_free (sign_out);
 }
@@ -131,7 +135,8 @@ get_network_icon (WcAccount *account)
 static gboolean
 can_connect (WcAccount *account)
 {
-  return g_strcmp0 (wc_account_get_network (account), "mastodon") == 0;
+  return g_strcmp0 (wc_account_get_network (account), "mastodon") == 0
+         || g_strcmp0 (wc_account_get_network (account), "bluesky") == 0;
 }
 
 static char *
@@ -353,6 +358,21 @@ add_action (GtkWidget  *widget,
 }
 
 static void
+open_bluesky_sign_in (WcAccountsView *self,
+                      WcAccount      *account)
+{
+  WcBlueskySignInDialog *dialog;
+
+  if (self->application == NULL)
+    return;
+
+  dialog = wc_bluesky_sign_in_dialog_new (self->application, get_parent_window (self),
+                                          wc_application_get_active_identity (self->application),
+                                          account);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 open_sign_in (WcAccountsView *self,
               WcAccount      *account)
 {
@@ -360,6 +380,11 @@ open_sign_in (WcAccountsView *self,
 
   if (self->application == NULL)
     return;
+  if (account != NULL && g_strcmp0 (wc_account_get_network (account), "bluesky") == 0)
+    {
+      open_bluesky_sign_in (self, account);
+      return;
+    }
 
   dialog = wc_sign_in_dialog_new (self->application, get_parent_window (self),
                                   wc_application_get_active_identity (self->application),
@@ -373,6 +398,14 @@ sign_in_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   open_sign_in (WC_ACCOUNTS_VIEW (widget), NULL);
+}
+
+static void
+bluesky_sign_in_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  open_bluesky_sign_in (WC_ACCOUNTS_VIEW (widget), NULL);
 }
 
 static void
@@ -561,6 +594,84 @@ on_client_secret_for_sign_out (GObject      *source,
 }
 
 static void
+on_bluesky_signed_out (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  SignOut *sign_out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_bluesky_sign_out_finish (WC_BLUESKY (source), result, &error))
+    g_debug ("Bluesky sign-out was incomplete: %s", error->message);
+  remove_locally (sign_out->view, wc_account_get_id (sign_out->account),
+                  error != NULL ? error->message : NULL);
+  sign_out_free (sign_out);
+}
+
+static void on_connection_for_sign_out (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+
+static void
+on_unreadable_response (AdwMessageDialog *dialog,
+                        const char       *response,
+                        SignOut          *sign_out)
+{
+  WcAccountsView *self = sign_out->view;
+
+  if (g_strcmp0 (response, "retry") == 0 && self->application != NULL)
+    {
+      wc_connection_open_async (sign_out->account, NULL, on_connection_for_sign_out, sign_out);
+      return;
+    }
+  if (g_strcmp0 (response, "remove") == 0 && self->application != NULL)
+    {
+      g_autofree char *network = dup_network_label (sign_out->account);
+      g_autofree char *note = NULL;
+
+      /* Translators: %s is a network, e.g. "Mastodon" */
+      note = g_strdup_printf (_("Whitecoat’s access was not withdrawn: withdraw it yourself in your "
+                                "%s account’s settings."), network);
+      remove_locally (self, wc_account_get_id (sign_out->account), note);
+    }
+  sign_out_free (sign_out);
+}
+
+/* The sign-in could not be read (the keyring is locked, or its prompt was
+ * dismissed): the token may still be valid on the server, and only the user
+ * can withdraw it now. They choose: try again, or remove here only. */
+static void
+ask_unreadable (SignOut      *sign_out,
+                const GError *error)
+{
+  WcAccountsView *self = sign_out->view;
+  g_autofree char *title = wc_account_dup_title (sign_out->account);
+  g_autofree char *network = dup_network_label (sign_out->account);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (get_parent_window (self), _("Whitecoat’s Access Cannot Be Withdrawn"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  /* Translators: the first %s is the keyring's message, the second an
+                                   * account, e.g. "@anna@med.example", the third a network */
+                                  _("%s\n\nWithout the sign-in, Whitecoat cannot withdraw its access to %s, "
+                                    "so it would stay valid on the server. Try again and unlock the keyring "
+                                    "when asked, or remove the account here only and then withdraw "
+                                    "Whitecoat’s access yourself in your %s account’s settings."),
+                                  error->message, title, network);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep the Account"),
+                                    "remove", _("_Remove Here Only"),
+                                    "retry", _("_Try Again"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "retry", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "retry");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_unreadable_response), sign_out);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_connection_for_sign_out (GObject      *source,
                             GAsyncResult *result,
                             gpointer      user_data)
@@ -571,10 +682,33 @@ on_connection_for_sign_out (GObject      *source,
   WcStore *store;
   g_autoptr(WcServerApp) app = NULL;
 
-  if (network == NULL || !WC_IS_MASTODON (network) || sign_out->view->application == NULL)
+  if (sign_out->view->application == NULL)
     {
-      /* No token to withdraw (it is gone from the keyring already). */
-      g_debug ("No sign-in to withdraw: %s", error != NULL ? error->message : "not Mastodon");
+      sign_out_free (sign_out);
+      return;
+    }
+  if (network == NULL)
+    {
+      /* Only a sign-in that is not in the keyring (which the connection
+       * reports as "sign in again") leaves nothing to withdraw. */
+      if (g_error_matches (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_AUTH))
+        {
+          g_debug ("No sign-in to withdraw: %s", error->message);
+          remove_locally (sign_out->view, wc_account_get_id (sign_out->account), NULL);
+          sign_out_free (sign_out);
+          return;
+        }
+      ask_unreadable (sign_out, error);
+      return;
+    }
+  if (WC_IS_BLUESKY (network))
+    {
+      sign_out->bluesky = WC_BLUESKY (g_steal_pointer (&network));
+      wc_bluesky_sign_out_async (sign_out->bluesky, NULL, on_bluesky_signed_out, sign_out);
+      return;
+    }
+  if (!WC_IS_MASTODON (network))
+    {
       remove_locally (sign_out->view, wc_account_get_id (sign_out->account), NULL);
       sign_out_free (sign_out);
       return;
@@ -790,6 +924,7 @@ wc_accounts_view_class_init (WcAccountsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "accounts.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "accounts.remove", "x", remove_action);
   gtk_widget_class_install_action (widget_class, "accounts.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "accounts.sign-in-bluesky", NULL, bluesky_sign_in_action);
   gtk_widget_class_install_action (widget_class, "accounts.connect", "x", connect_action);
   gtk_widget_class_install_action (widget_class, "accounts.refresh-followers", "x", refresh_followers_action);
 

@@ -61,6 +61,9 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   WcSignInDialog        *dialog;
+  WcApplication         *application;  /* held: the dialog drops its own on dispose */
+  SoupSession           *session;      /* held, to withdraw the token after dispose */
+  GCancellable          *cancellable;  /* cancelled when the dialog closes */
   WcMastodonCredentials *credentials;
   WcAccount             *account;
   gboolean               is_new;
@@ -70,6 +73,9 @@ static void
 finish_free (Finish *finish)
 {
   g_clear_object (&finish->dialog);
+  g_clear_object (&finish->application);
+  g_clear_object (&finish->session);
+  g_clear_object (&finish->cancellable);
   g_clear_pointer (&finish->credentials, wc_mastodon_credentials_free);
   g_clear_object (&finish->account);
   g_free (finish);
@@ -81,6 +87,9 @@ static void
 show_error (WcSignInDialog *self,
             const char     *message)
 {
+  /* Disposed: a late answer has no one to tell. */
+  if (self->error_label == NULL)
+    return;
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
@@ -116,6 +125,8 @@ show_page (WcSignInDialog *self,
   gboolean browser = g_str_equal (page, "browser");
   gboolean working = g_str_equal (page, "working");
 
+  if (self->stack == NULL)
+    return;
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->browser_spinner, browser);
   gtk_spinner_set_spinning (self->working_spinner, working);
@@ -264,14 +275,15 @@ on_revoked (GObject      *source,
     g_debug ("Could not withdraw the unused token: %s", error->message);
 }
 
-/* Returns whether the token can be withdrawn (it was not pasted). */
+/* Returns whether the token can be withdrawn (it was not pasted). The
+ * request holds @session, so it completes after the dialog is gone. */
 static gboolean
-revoke_unused (WcSignInDialog        *self,
+revoke_unused (SoupSession           *session,
                WcMastodonCredentials *credentials)
 {
   if (credentials->app == NULL || credentials->token == NULL)
     return FALSE;
-  wc_mastodon_revoke_async (self->session, credentials->base_url, credentials->app,
+  wc_mastodon_revoke_async (session, credentials->base_url, credentials->app,
                             credentials->token, NULL, on_revoked, NULL);
   return TRUE;
 }
@@ -283,7 +295,7 @@ refuse (WcSignInDialog        *self,
 {
   g_autofree char *full = NULL;
 
-  if (!revoke_unused (self, credentials))
+  if (!revoke_unused (self->session, credentials))
     full = g_strconcat (message, " ",
                         _("Whitecoat cannot withdraw a pasted token: withdraw it in the server’s settings."),
                         NULL);
@@ -294,6 +306,42 @@ refuse (WcSignInDialog        *self,
 
 /* --- Finishing --------------------------------------------------------- */
 
+/* The dialog was closed while the token was being stored (Escape during
+ * the keyring's unlock prompt): nothing of a new sign-in is kept — not the
+ * row, not the token in the keyring, not the token on the server. An
+ * account signed in again keeps the new token only when the keyring has it
+ * already in place of the old one. No widget is touched: the dialog may be
+ * disposed. */
+static void
+abandon_sign_in (Finish   *finish,
+                 gboolean  stored)
+{
+  WcStore *store = wc_application_get_store (finish->application);
+  gint64 id = wc_account_get_id (finish->account);
+  g_autoptr(GError) error = NULL;
+
+  if (!finish->is_new && stored)
+    {
+      g_debug ("Sign-in closed after the token was stored: keeping it for the existing account");
+      wc_account_set_connected_at (finish->account, g_get_real_time () / G_USEC_PER_SEC);
+      if (store != NULL && !wc_store_update_account (store, finish->account, &error))
+        g_debug ("Could not mark the account as connected: %s", error->message);
+      wc_application_notify_accounts_changed (finish->application);
+      return;
+    }
+
+  g_debug ("Sign-in abandoned: withdrawing the unused token");
+  if (finish->is_new)
+    {
+      /* The keyring may have taken the token before the cancel arrived. */
+      wc_keyring_clear_async (id, NULL, NULL, NULL, NULL);
+      if (store != NULL && !wc_store_remove_account (store, id, &error))
+        g_debug ("Could not remove the abandoned account: %s", error->message);
+      wc_application_notify_accounts_changed (finish->application);
+    }
+  revoke_unused (finish->session, finish->credentials);
+}
+
 static void
 on_token_stored (GObject      *source,
                  GAsyncResult *result,
@@ -301,13 +349,21 @@ on_token_stored (GObject      *source,
 {
   g_autoptr(Finish) finish = user_data;
   WcSignInDialog *self = finish->dialog;
-  WcStore *store = wc_application_get_store (self->application);
+  WcStore *store;
   WcMastodonProfile *profile = finish->credentials->profile;
   g_autoptr(GError) error = NULL;
   WcFollowerSync *sync;
   gint64 id = wc_account_get_id (finish->account);
+  gboolean stored = wc_keyring_store_finish (result, &error);
 
-  if (!wc_keyring_store_finish (result, &error))
+  if (g_cancellable_is_cancelled (finish->cancellable))
+    {
+      abandon_sign_in (finish, stored);
+      return;
+    }
+
+  store = wc_application_get_store (self->application);
+  if (!stored)
     {
       /* Without the keyring there is no safe place for the token: nothing
        * of this sign-in is kept. */
@@ -381,6 +437,8 @@ finish_sign_in (WcSignInDialog        *self,
   gboolean ok;
 
   finish->dialog = g_object_ref (self);
+  finish->application = g_object_ref (self->application);
+  finish->session = g_object_ref (self->session);
   finish->credentials = credentials;
   self->finishing = TRUE;
   remember_app (self, credentials->app);
@@ -465,8 +523,14 @@ finish_sign_in (WcSignInDialog        *self,
   {
     Finish *data = g_steal_pointer (&finish);
 
+    /* Closing the dialog from here on abandons the sign-in (see
+     * abandon_sign_in()). A new account's store is cancelled with it; an
+     * existing account's is not, so that its keyring item is either the
+     * old token or the new one, never unknown. */
+    data->cancellable = g_object_ref (new_step (self));
     wc_keyring_store_async (wc_account_get_id (data->account), WC_SECRET_ACCESS_TOKEN, label,
-                            credentials->token, NULL, on_token_stored, data);
+                            credentials->token, data->is_new ? data->cancellable : NULL,
+                            on_token_stored, data);
   }
 }
 
@@ -480,10 +544,20 @@ got_credentials (WcSignInDialog        *self,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (self->application == NULL)
+        return;
       show_network_error (self, error);
       /* Back to where the user can try again or choose another way. */
       if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "working"))
         show_page (self, self->oob != NULL ? "code" : "server");
+      return;
+    }
+
+  /* A token that arrives after the dialog was closed is not kept. */
+  if (self->application == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      revoke_unused (self->session, credentials);
+      wc_mastodon_credentials_free (credentials);
       return;
     }
 
@@ -512,7 +586,8 @@ on_signed_in (GObject      *source,
         }
       /* The browser page stays, as the code and the token remain possible,
        * but nothing is waited for any more. */
-      gtk_spinner_set_spinning (self->browser_spinner, FALSE);
+      if (self->browser_spinner != NULL)
+        gtk_spinner_set_spinning (self->browser_spinner, FALSE);
       return;
     }
   got_credentials (self, credentials, error);
@@ -725,11 +800,11 @@ wc_sign_in_dialog_dispose (GObject *object)
 {
   WcSignInDialog *self = WC_SIGN_IN_DIALOG (object);
 
+  /* Cancelled, but kept until finalize, as the session is: a callback that
+   * still arrives sees the step cancelled and can withdraw a token. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
-  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_SIGN_IN_DIALOG);
 
   G_OBJECT_CLASS (wc_sign_in_dialog_parent_class)->dispose (object);
@@ -740,6 +815,8 @@ wc_sign_in_dialog_finalize (GObject *object)
 {
   WcSignInDialog *self = WC_SIGN_IN_DIALOG (object);
 
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->authorize_url);
   g_clear_pointer (&self->known_app, wc_mastodon_app_free);
@@ -975,7 +1052,7 @@ wc_sign_in_dialog_submit_code (WcSignInDialog *self,
     }
   show_error (self, NULL);
   show_working (self, _("Checking the code…"));
-  wc_mastodon_sign_in_oob_complete_async (self->session, self->oob, code, new_step (self),
+  wc_mastodon_sign_in_oob_complete_async (self->session, self->oob, stripped, new_step (self),
                                           on_oob_completed, g_object_ref (self));
 }
 

@@ -61,33 +61,106 @@ wc_unlock_warning_new (GtkWindow *parent,
   return dialog;
 }
 
-static void
-on_response (AdwMessageDialog *dialog,
-             const char       *response,
-             GTask            *task)
+/* One warning being shown. The dialog's "response" handler and the
+ * handler on the caller's cancellable each hold the Run; neither holds the
+ * dialog, and the cancellable's handler is given back as soon as there is an
+ * answer, so that a long-lived cancellable keeps nothing alive. */
+typedef struct
 {
-  if (g_object_get_data (G_OBJECT (task), "wc-answered") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (task), "wc-answered", GINT_TO_POINTER (TRUE));
-  g_task_return_boolean (task, g_strcmp0 (response, WC_UNLOCK_WARNING_RESPONSE_UNLOCK) == 0);
+  GTask        *task;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+  GtkWidget    *dialog;      /* weak */
+  gboolean      answered;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->task);
+  g_clear_object (&run->cancellable);
+  if (run->dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (run->dialog), (gpointer *) &run->dialog);
+  run->dialog = NULL;
 }
 
 static void
-unref_task (gpointer  data,
-            GClosure *closure)
+run_release (gpointer data)
 {
-  g_object_unref (data);
+  g_rc_box_release_full (data, (GDestroyNotify) run_clear);
+}
+
+static gboolean
+disconnect_later (gpointer data)
+{
+  Run *run = data;
+
+  if (run->cancelled_id != 0)
+    g_cancellable_disconnect (run->cancellable, run->cancelled_id);
+  run->cancelled_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Gives the handler on the cancellable back. From inside that handler,
+ * g_cancellable_disconnect() would wait for the handler to end: then it is
+ * done once it has. */
+static void
+disconnect_cancellable (Run *run)
+{
+  if (run->cancelled_id == 0)
+    return;
+  if (g_cancellable_is_cancelled (run->cancellable))
+    g_idle_add_full (G_PRIORITY_DEFAULT, disconnect_later, g_rc_box_acquire (run), run_release);
+  else
+    {
+      g_cancellable_disconnect (run->cancellable, run->cancelled_id);
+      run->cancelled_id = 0;
+    }
+}
+
+static void
+answer (Run      *run,
+        gboolean  unlock)
+{
+  if (run->answered)
+    return;
+  run->answered = TRUE;
+  disconnect_cancellable (run);
+  g_task_return_boolean (run->task, unlock);
+}
+
+static void
+on_response (AdwMessageDialog *dialog,
+             const char       *response,
+             Run              *run)
+{
+  answer (run, g_strcmp0 (response, WC_UNLOCK_WARNING_RESPONSE_UNLOCK) == 0);
+}
+
+/* The dialog is gone: without an answer (its parent was destroyed), that
+ * is "keep locked" too. */
+static void
+on_response_handler_gone (gpointer  data,
+                          GClosure *closure)
+{
+  Run *run = data;
+
+  answer (run, FALSE);
+  run_release (run);
 }
 
 static void
 on_cancelled (GCancellable *cancellable,
-              GtkWindow    *dialog)
+              Run          *run)
 {
-  /* Answered already: nothing to close. */
-  if (!gtk_widget_get_visible (GTK_WIDGET (dialog)))
+  GtkWidget *dialog = run->dialog;
+
+  if (run->answered || dialog == NULL)
     return;
+  g_object_ref (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), WC_UNLOCK_WARNING_RESPONSE_CANCEL);
-  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
 }
 
 /**
@@ -104,22 +177,28 @@ wc_unlock_warning_run_async (GtkWindow           *parent,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task;
-  GtkWidget *dialog;
+  Run *run;
 
   g_return_if_fail (WC_IS_ACCOUNT (account));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wc_unlock_warning_run_async);
+  run = g_rc_box_new0 (Run);
+  run->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (run->task, wc_unlock_warning_run_async);
   /* Closed by the caller: an answer ("keep locked"), not an error. */
-  g_task_set_check_cancellable (task, FALSE);
-  dialog = wc_unlock_warning_new (parent, account, n_pending);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_response), task,
-                         unref_task, 0);
+  g_task_set_check_cancellable (run->task, FALSE);
+  run->dialog = wc_unlock_warning_new (parent, account, n_pending);
+  g_object_add_weak_pointer (G_OBJECT (run->dialog), (gpointer *) &run->dialog);
+  g_signal_connect_data (run->dialog, "response", G_CALLBACK (on_response), g_rc_box_acquire (run),
+                         on_response_handler_gone, 0);
+  gtk_window_present (GTK_WINDOW (run->dialog));
   if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
-                           g_object_ref (dialog), g_object_unref);
-  gtk_window_present (GTK_WINDOW (dialog));
+    {
+      run->cancellable = g_object_ref (cancellable);
+      /* Already cancelled: the handler runs at once and 0 comes back. */
+      run->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+                                                 g_rc_box_acquire (run), run_release);
+    }
+  run_release (run);
 }
 
 gboolean

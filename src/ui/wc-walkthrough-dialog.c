@@ -711,8 +711,9 @@ wc_walkthrough_dialog_dispose (GObject *object)
 {
   WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (object);
 
+  /* Cancelled, and kept until finalize: callbacks that still arrive see
+   * it cancelled and leave the disposed dialog alone. */
   g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
   g_clear_object (&self->walkthrough);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
@@ -728,6 +729,7 @@ wc_walkthrough_dialog_finalize (GObject *object)
 {
   WcWalkthroughDialog *self = WC_WALKTHROUGH_DIALOG (object);
 
+  g_clear_object (&self->cancellable);
   g_free (self->current);
   g_free (self->answer);
 
