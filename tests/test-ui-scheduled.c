@@ -304,6 +304,48 @@ test_schedule_cancel_undo (Fixture       *fixture,
   }
 }
 
+/* "Delete all Whitecoat data" replaces the store: the old outbox's
+ * scheduler stops and the view shows the new, empty one. */
+static void
+test_store_replaced (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  WcScheduleDialog *dialog;
+  WcScheduler *old;
+  WcScheduler *now;
+  g_autofree char *path = g_strdup (wc_store_get_path (fixture->store));
+  g_autoptr(GError) error = NULL;
+
+  adw_view_stack_set_visible_child_name (wc_window_get_view_stack (fixture->window), "scheduled");
+  wait_ms (50);
+  adw_view_stack_set_visible_child_name (wc_window_get_view_stack (fixture->window), "compose");
+  write_draft (fixture, "Journal club on Thursday.");
+  dialog = open_schedule_dialog (fixture);
+  wc_schedule_dialog_choose_quick (dialog, WC_QUICK_TOMORROW_MORNING);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "schedule");
+  wait_ms (50);
+  old = wc_application_peek_scheduler (fixture->app);
+  g_assert_nonnull (old);
+  g_object_add_weak_pointer (G_OBJECT (old), (gpointer *) &old);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (old)), ==, 2);
+  g_assert_true (wc_scheduled_view_get_scheduler (fixture->view) == old);
+
+  wc_store_close (fixture->store);
+  g_assert_true (wc_store_delete_database (path, &error));
+  g_assert_no_error (error);
+  wc_application_reload_store (fixture->app);
+  fixture->store = wc_application_get_store (fixture->app);
+  wait_ms (50);
+
+  now = wc_application_peek_scheduler (fixture->app);
+  g_assert_nonnull (now);
+  g_assert_null (old);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduler_get_entries (now)), ==, 0);
+  g_assert_true (wc_scheduled_view_get_scheduler (fixture->view) == now);
+  g_assert_cmpuint (g_list_model_get_n_items (wc_scheduled_view_get_rows (fixture->view)), ==, 0);
+  g_assert_false (wc_scheduler_get_has_local_work (now));
+}
+
 static void
 test_edit_asks_to_update (Fixture       *fixture,
                           gconstpointer  data)
@@ -611,6 +653,7 @@ main (int   argc,
 
   ADD ("schedule-cancel-undo", test_schedule_cancel_undo);
   ADD ("edit-asks-to-update", test_edit_asks_to_update);
+  ADD ("store-replaced", test_store_replaced);
   ADD ("dialog-times", test_dialog_times);
   ADD ("audit-log", test_audit_log);
   ADD ("preferences", test_preferences);

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
  * application while posts wait, autostart and the Background portal. */
 void     wc_application_scheduling_init              (WcApplication *self);
 void     wc_application_scheduling_dispose           (WcApplication *self);
+void     wc_application_scheduling_store_changed     (WcApplication *self);
 gboolean wc_application_scheduling_activate_background (WcApplication *self);
 void     wc_application_scheduling_after_first_frame (WcApplication *self,
                                                       GtkWindow     *window);

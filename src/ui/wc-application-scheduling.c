@@ -700,6 +700,24 @@ wc_application_scheduling_after_first_frame (WcApplication *self,
     sched->create_idle = g_idle_add_full (G_PRIORITY_LOW, create_scheduler_idle, self, NULL);
 }
 
+/* The store was replaced ("Delete all Whitecoat data"): the scheduler of
+ * the old one stops, and one on the new store takes its place for whoever
+ * was watching (scheduler-ready). */
+void
+wc_application_scheduling_store_changed (WcApplication *self)
+{
+  Scheduling *sched = get_scheduling (self);
+
+  if (sched == NULL || sched->scheduler == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (sched->scheduler, self);
+  g_signal_handlers_disconnect_by_data (sched->scheduler, sched);
+  wc_scheduler_stop (sched->scheduler);
+  g_clear_object (&sched->scheduler);
+  wc_application_get_scheduler (self);
+}
+
 gboolean
 wc_application_scheduling_activate_background (WcApplication *self)
 {

@@ -838,6 +838,7 @@ wc_application_reload_store (WcApplication *self)
   self->store_tried = FALSE;
 
   wc_application_get_store (self);
+  wc_application_scheduling_store_changed (self);
 
   wc_application_notify_identity_changed (self, WC_IDENTITY_PROFESSIONAL);
   wc_application_notify_identity_changed (self, WC_IDENTITY_PERSONAL);

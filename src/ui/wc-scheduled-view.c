@@ -1614,7 +1614,8 @@ on_activity_log_clicked (WcScheduledView *self)
 static void
 on_scheduler_ready (WcScheduledView *self)
 {
-  if (self->scheduler == NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* A first scheduler, or a new one after the store was replaced. */
+  if (self->scheduler != NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
     wc_scheduled_view_set_scheduler (self, wc_application_peek_scheduler (self->application));
 }
 
