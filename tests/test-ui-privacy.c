@@ -296,6 +296,18 @@ test_view (Fixture       *f,
   order = wc_privacy_view_dup_account_order (f->view);
   g_assert_cmpuint (order->len, ==, have_keyring ? 3 : 1);
   g_assert_true (wc_privacy_view_get_banner_visible (f->view));
+
+  /* Accounts never reviewed: the walkthrough is offered once, ever; the
+   * banner keeps the offer after that. */
+  {
+    GSettings *settings = wc_application_get_settings (f->app);
+
+    g_settings_set_boolean (settings, "onboarding-done", TRUE);
+    g_assert_false (g_settings_get_boolean (settings, "walkthrough-offered"));
+    wc_privacy_view_check_now (f->view);
+    wait_checked (f->view);
+    g_assert_true (g_settings_get_boolean (settings, "walkthrough-offered"));
+  }
   summary = wc_privacy_view_get_account_summary (f->view, wc_account_get_id (f->facebook));
   g_assert_nonnull (strstr (summary, "0 of 7 settings as recommended"));
   g_assert_nonnull (strstr (summary, "7 steps not done"));

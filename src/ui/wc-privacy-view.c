@@ -478,18 +478,22 @@ send_notifications (WcPrivacyView *self)
     }
 }
 
-/* The first time in a session that accounts are there but never
- * reviewed, offer the walkthrough. */
+/* The first time accounts are there but never reviewed, offer the
+ * walkthrough, once: after that the Privacy view's banner keeps the offer
+ * without interrupting every start. */
 static void
 offer_walkthrough (WcPrivacyView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GSettings *settings = wc_application_get_settings (self->application);
   AdwToast *toast;
 
   if (self->offered || !gtk_widget_get_visible (self->banner) || !WC_IS_WINDOW (root)
-      || !g_settings_get_boolean (wc_application_get_settings (self->application), "onboarding-done"))
+      || !g_settings_get_boolean (settings, "onboarding-done")
+      || g_settings_get_boolean (settings, "walkthrough-offered"))
     return;
   self->offered = TRUE;
+  g_settings_set_boolean (settings, "walkthrough-offered", TRUE);
   toast = adw_toast_new (_("Some accounts’ privacy settings were never reviewed"));
   adw_toast_set_button_label (toast, _("_Review"));
   adw_toast_set_action_name (toast, "win.privacy-review-unreviewed");
