@@ -63,6 +63,12 @@ wc_install_packages ()
   local missing=() pkg status
 
   for pkg in "$@"; do
+    # Node may come from elsewhere (NodeSource's nodejs bundles npm and
+    # conflicts with Debian's npm): a working command is enough.
+    case "$pkg" in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
     status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
     if [ "$status" != "installed" ]; then
       case " ${missing[*]} " in
