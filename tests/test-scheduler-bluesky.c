@@ -276,7 +276,12 @@ test_at_its_time (void)
   draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
   wc_draft_set_text (draft, "Case discussion tonight #MedEd");
   wc_draft_set_content_warning (draft, "Medical image");
-  wc_draft_add_attachment (draft, image)->alt_text = g_strdup ("A test pattern standing in for a scan");
+  {
+    WcAttachment *attachment = wc_draft_add_attachment (draft, image);
+
+    g_free (attachment->alt_text);
+    attachment->alt_text = g_strdup ("A test pattern standing in for a scan");
+  }
   entry = schedule_draft (f, draft, T0 + 600);
   wait_idle (f);
 
