@@ -86,6 +86,55 @@ test_draft_model (void)
   g_assert_false (wc_draft_remove_attachment (draft, 0));
 }
 
+/* A new draft is written in the interface's language until the user says
+ * otherwise; who may reply and the language are copied and saved. */
+static void
+test_draft_reply_policy_and_language (void)
+{
+  g_autoptr(WcDraft) copy = NULL;
+  g_autoptr(WcDraft) draft = NULL;
+  g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
+  WcReplyPolicy policy = WC_REPLY_POLICY_EVERYONE;
+  guint changed = 0;
+
+  g_setenv ("LANGUAGE", "pt_BR.UTF-8:en", TRUE);
+  draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_assert_cmpstr (wc_draft_get_language (draft), ==, "pt");
+  g_assert_cmpint (wc_draft_get_reply_policy (draft), ==, WC_REPLY_POLICY_EVERYONE);
+  g_clear_object (&draft);
+
+  /* "C" is no language: the post says none rather than a wrong one. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C", TRUE);
+  draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_assert_cmpstr (wc_draft_get_language (draft), ==, "");
+  if (old_language != NULL)
+    g_setenv ("LANGUAGE", old_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+
+  g_signal_connect (draft, "changed", G_CALLBACK (count_changed), &changed);
+  wc_draft_set_reply_policy (draft, WC_REPLY_POLICY_NOBODY);
+  wc_draft_set_reply_policy (draft, WC_REPLY_POLICY_NOBODY);  /* no change */
+  wc_draft_set_language (draft, "ES");
+  wc_draft_set_language (draft, "es");  /* no change */
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_cmpstr (wc_draft_get_language (draft), ==, "es");
+
+  copy = wc_draft_duplicate (draft);
+  g_assert_cmpint (wc_draft_get_reply_policy (copy), ==, WC_REPLY_POLICY_NOBODY);
+  g_assert_cmpstr (wc_draft_get_language (copy), ==, "es");
+
+  for (WcReplyPolicy p = WC_REPLY_POLICY_EVERYONE; p <= WC_REPLY_POLICY_NOBODY; p++)
+    {
+      g_assert_true (wc_reply_policy_from_string (wc_reply_policy_to_string (p), &policy));
+      g_assert_cmpint (policy, ==, p);
+    }
+  g_assert_false (wc_reply_policy_from_string ("friends", &policy));
+  g_assert_false (wc_reply_policy_from_string (NULL, &policy));
+}
+
 static void
 test_draft_store_round_trip (void)
 {
@@ -286,6 +335,7 @@ main (int   argc,
 
   g_test_add_func ("/draft/model", test_draft_model);
   g_test_add_func ("/draft/store-round-trip", test_draft_store_round_trip);
+  g_test_add_func ("/draft/reply-policy-and-language", test_draft_reply_policy_and_language);
   g_test_add_func ("/draft/never-targets-both-identities", test_draft_never_targets_both_identities);
   g_test_add_func ("/draft/survives-killed-process", test_draft_survives_killed_process);
   g_test_add_func ("/audit/append-and-list", test_audit_log);

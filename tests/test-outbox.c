@@ -314,6 +314,7 @@ test_content_json (void)
   attachment->source = g_strdup ("Radiopaedia");
   g_ptr_array_add (content->attachments, attachment);
   content->language = g_strdup ("nl");
+  content->reply_policy = WC_REPLY_POLICY_NOBODY;
 
   json = wc_outbox_content_to_json (content);
   back = wc_outbox_content_new_from_json (json, &error);
@@ -322,6 +323,7 @@ test_content_json (void)
   g_assert_cmpstr (back->content_warning, ==, "Clinical");
   g_assert_cmpstr (back->visibility, ==, "private");
   g_assert_cmpstr (back->language, ==, "nl");
+  g_assert_cmpint (back->reply_policy, ==, WC_REPLY_POLICY_NOBODY);
   g_assert_cmpuint (back->attachments->len, ==, 1);
   attachment = g_ptr_array_index (back->attachments, 0);
   g_assert_cmpstr (attachment->path, ==, "/tmp/x.jpg");
@@ -332,9 +334,23 @@ test_content_json (void)
   g_assert_true (wc_outbox_content_equal (content, back));
   g_assert_true (wc_outbox_content_is_sensitive (back));
 
-  for (guint i = 0; i < 4; i++)
+  /* Who may reply is part of what is posted. */
+  back->reply_policy = WC_REPLY_POLICY_FOLLOWING;
+  g_assert_false (wc_outbox_content_equal (content, back));
+
+  {
+    /* Scheduled before the choice existed: everyone may reply. */
+    g_autoptr(WcOutboxContent) older = wc_outbox_content_new_from_json ("{\"text\":\"a\",\"visibility\":\"public\",\"language\":null}", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (older->reply_policy, ==, WC_REPLY_POLICY_EVERYONE);
+    g_assert_null (older->language);
+  }
+
+  for (guint i = 0; i < 5; i++)
     {
-      static const char * const bad[] = { "", "[]", "{\"visibility\":\"public\"}", "{\"text\":\"a\",\"visibility\":\"public\",\"attachments\":[1]}" };
+      static const char * const bad[] = { "", "[]", "{\"visibility\":\"public\"}", "{\"text\":\"a\",\"visibility\":\"public\",\"attachments\":[1]}",
+                                           "{\"text\":\"a\",\"visibility\":\"public\",\"reply_policy\":\"friends\"}" };
       g_autoptr(GError) e = NULL;
 
       g_assert_null (wc_outbox_content_new_from_json (bad[i], &e));
@@ -468,8 +484,12 @@ test_content_survives_draft (Fixture       *f,
   attachment = wc_draft_add_attachment (draft, image);
   g_free (attachment->alt_text);
   attachment->alt_text = g_strdup ("Hands");
+  wc_draft_set_reply_policy (draft, WC_REPLY_POLICY_MENTIONED);
+  wc_draft_set_language (draft, "de");
   content = wc_outbox_content_new_from_draft (draft, f->account_id);
   g_assert_cmpstr (content->visibility, ==, "unlisted");
+  g_assert_cmpint (content->reply_policy, ==, WC_REPLY_POLICY_MENTIONED);
+  g_assert_cmpstr (content->language, ==, "de");
   entry = wc_outbox_entry_new (f->draft_id, f->account_id, WC_IDENTITY_PROFESSIONAL, 5000, content);
   g_ptr_array_add (entries, entry);
   g_assert_true (wc_store_add_outbox_entries (f->store, entries, &error));
@@ -489,6 +509,8 @@ test_content_survives_draft (Fixture       *f,
   loaded = wc_store_get_outbox_entry (f->store, wc_outbox_entry_get_id (entry), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (wc_outbox_entry_get_content (loaded)->text, ==, "Hand hygiene saves lives.");
+  g_assert_cmpint (wc_outbox_entry_get_content (loaded)->reply_policy, ==, WC_REPLY_POLICY_MENTIONED);
+  g_assert_cmpstr (wc_outbox_entry_get_content (loaded)->language, ==, "de");
   g_assert_cmpint (wc_outbox_entry_get_draft_id (loaded), ==, 0);
   g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
   g_assert_cmpstr (((WcAttachment *) g_ptr_array_index (wc_outbox_entry_get_content (loaded)->attachments, 0))->alt_text,

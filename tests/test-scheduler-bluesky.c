@@ -328,6 +328,106 @@ test_at_its_time (void)
   teardown (f);
 }
 
+static JsonNode *
+get_record (Fixture    *f,
+            const char *collection,
+            const char *rkey,
+            guint      *status)
+{
+  g_autofree char *query = g_strdup_printf ("repo=%s&collection=%s&rkey=%s", f->who->did, collection, rkey);
+
+  return wc_test_bluesky_xrpc (servers, "GET", "com.atproto.repo.getRecord", query, NULL, NULL, status);
+}
+
+/* Who may reply and the language chosen in the draft reach the PDS: the
+ * threadgate (same record key as the post) and the post's langs, read
+ * back from the repository. Everyone writes no threadgate at all. */
+static void
+test_threadgate_and_langs (void)
+{
+  static const struct {
+    WcReplyPolicy  policy;
+    const char    *language;
+    const char    *rule;      /* the one allow rule; NULL: empty allow list or no gate */
+  } cases[] = {
+    { WC_REPLY_POLICY_NOBODY,    "de", NULL },
+    { WC_REPLY_POLICY_FOLLOWING, "fr", "app.bsky.feed.threadgate#followingRule" },
+    { WC_REPLY_POLICY_MENTIONED, "",   "app.bsky.feed.threadgate#mentionRule" },
+    { WC_REPLY_POLICY_EVERYONE,  "nl", NULL },
+  };
+  Fixture fixture = { 0 }, *f = &fixture;
+  WcOutboxEntry *entries[G_N_ELEMENTS (cases)];
+
+  if (!need_servers ())
+    return;
+  setup (f);
+  wc_scheduler_start (f->scheduler);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+      g_autofree char *text = g_strdup_printf ("Reply rule %u", i);
+
+      wc_draft_set_text (draft, text);
+      wc_draft_set_reply_policy (draft, cases[i].policy);
+      wc_draft_set_language (draft, cases[i].language);
+      entries[i] = schedule_draft (f, draft, T0 + 60);
+    }
+  pass_time (f, 120, 30);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *rkey = entry_rkey (entries[i]);
+      g_autoptr(JsonNode) post = NULL;
+      g_autoptr(JsonNode) gate = NULL;
+      JsonObject *record;
+      guint status = 0;
+
+      g_test_message ("case %u: %s, \"%s\"", i, wc_reply_policy_to_string (cases[i].policy), cases[i].language);
+      g_assert_cmpint (wc_outbox_entry_get_state (entries[i]), ==, WC_OUTBOX_STATE_SENT);
+
+      post = get_record (f, "app.bsky.feed.post", rkey, &status);
+      g_assert_cmpuint (status, ==, 200);
+      record = json_object_get_object_member (json_node_get_object (post), "value");
+      if (*cases[i].language != '\0')
+        {
+          JsonArray *langs = json_object_get_array_member (record, "langs");
+
+          g_assert_cmpuint (json_array_get_length (langs), ==, 1);
+          g_assert_cmpstr (json_array_get_string_element (langs, 0), ==, cases[i].language);
+        }
+      else
+        g_assert_false (json_object_has_member (record, "langs"));
+
+      gate = get_record (f, "app.bsky.feed.threadgate", rkey, &status);
+      if (cases[i].policy == WC_REPLY_POLICY_EVERYONE)
+        {
+          g_assert_cmpuint (status, !=, 200);
+        }
+      else
+        {
+          g_autofree char *post_uri = g_strdup_printf ("at://%s/app.bsky.feed.post/%s", f->who->did, rkey);
+          JsonObject *value;
+          JsonArray *allow;
+
+          g_assert_cmpuint (status, ==, 200);
+          value = json_object_get_object_member (json_node_get_object (gate), "value");
+          g_assert_cmpstr (json_object_get_string_member (value, "post"), ==, post_uri);
+          allow = json_object_get_array_member (value, "allow");
+          if (cases[i].rule == NULL)
+            g_assert_cmpuint (json_array_get_length (allow), ==, 0);
+          else
+            {
+              g_assert_cmpuint (json_array_get_length (allow), ==, 1);
+              g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (allow, 0), "$type"),
+                               ==, cases[i].rule);
+            }
+        }
+      g_object_unref (entries[i]);
+    }
+  g_assert_cmpuint (count_posts (f), ==, G_N_ELEMENTS (cases));
+  teardown (f);
+}
+
 /* The PDS writes the post and the connection closes before the answer:
  * the retry, with the same record key, finds it; one post. */
 static void
@@ -473,6 +573,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scheduler-bluesky/at-its-time", test_at_its_time);
+  g_test_add_func ("/scheduler-bluesky/threadgate-and-langs", test_threadgate_and_langs);
   g_test_add_func ("/scheduler-bluesky/dropped-answer", test_dropped_answer);
   g_test_add_func ("/scheduler-bluesky/reconcile-after-crash", test_reconcile_after_crash);
   status = g_test_run ();

@@ -68,6 +68,46 @@ test_post_now (Fixture       *f,
   g_assert_cmpuint (server_statuses (f), ==, 1);
 }
 
+/* The draft's language reaches Mastodon as the status's language; a draft
+ * that says none sends none (the server then guesses, as it would for any
+ * client). Who may reply has no Mastodon equivalent and changes nothing. */
+static void
+test_language (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(WcDraft) with = make_draft (f, "Händewaschen rettet Leben");
+  g_autoptr(WcDraft) without = make_draft (f, "Wash your hands");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  guint with_language = 0;
+
+  wc_draft_set_language (with, "de");
+  wc_draft_set_reply_policy (with, WC_REPLY_POLICY_NOBODY);
+  wc_draft_set_language (without, "");
+  g_assert_true (wc_store_save_draft (f->store, with, &error));
+  g_assert_true (wc_store_save_draft (f->store, without, &error));
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, with, 0, &error));
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, without, 0, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+
+  g_assert_cmpuint (server_statuses (f), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonObject) status = status_at (f, i);
+      const char *text = json_object_get_string_member (status, "content");
+
+      if (strstr (text, "Händewaschen") != NULL)
+        {
+          g_assert_cmpstr (json_object_get_string_member (status, "language"), ==, "de");
+          with_language++;
+        }
+      else
+        g_assert_true (json_object_get_null_member (status, "language"));
+    }
+  g_assert_cmpuint (with_language, ==, 1);
+}
+
 static void
 test_server_scheduled (Fixture       *f,
                        gconstpointer  data)
@@ -1005,6 +1045,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) g_test_add ("/scheduler/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("language", test_language);
   ADD ("post-now", test_post_now);
   ADD ("server-scheduled", test_server_scheduled);
   ADD ("reschedule", test_reschedule);

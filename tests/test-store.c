@@ -340,6 +340,8 @@ test_store_migrations (Fixture       *fixture,
       g_autoptr(GPtrArray) accounts = NULL;
       g_autoptr(WcIdentity) identity = NULL;
       g_autoptr(WcAccount) account = NULL;
+      g_autoptr(GPtrArray) drafts = NULL;
+      g_autoptr(WcDraft) again = NULL;
       sqlite3 *db = NULL;
 
       g_test_message ("from schema %d", version);
@@ -355,6 +357,13 @@ test_store_migrations (Fixture       *fixture,
             "INSERT INTO accounts (identity, network, handle, server, display_name, account_key, created_at) "
             "VALUES ('professional', 'mastodon', '@dr@med.example', 'https://med.example', 'Dr. J', "
             "'mastodon:@dr@med.example', 1700000000);",
+            NULL, NULL, NULL), ==, SQLITE_OK);
+        }
+      if (version >= 3)
+        {
+          g_assert_cmpint (sqlite3_exec (db,
+            "INSERT INTO drafts (identity, text, created_at, updated_at) "
+            "VALUES ('professional', 'Grand rounds at noon', 1700000000, 1700000000);",
             NULL, NULL, NULL), ==, SQLITE_OK);
         }
       sqlite3_close (db);
@@ -376,6 +385,32 @@ test_store_migrations (Fixture       *fixture,
       else
         g_assert_cmpuint (accounts->len, ==, 0);
 
+      /* A draft written before who-may-reply and the language were kept
+       * lets everyone reply and says no language; the new columns take
+       * values. */
+      drafts = wc_store_list_drafts (store, WC_IDENTITY_PROFESSIONAL, &error);
+      g_assert_no_error (error);
+      if (version >= 3)
+        {
+          WcDraft *old_draft;
+
+          g_assert_cmpuint (drafts->len, ==, 1);
+          old_draft = drafts->pdata[0];
+          g_assert_cmpstr (wc_draft_get_text (old_draft), ==, "Grand rounds at noon");
+          g_assert_cmpint (wc_draft_get_reply_policy (old_draft), ==, WC_REPLY_POLICY_EVERYONE);
+          g_assert_cmpstr (wc_draft_get_language (old_draft), ==, "");
+          wc_draft_set_reply_policy (old_draft, WC_REPLY_POLICY_MENTIONED);
+          wc_draft_set_language (old_draft, "nl");
+          g_assert_true (wc_store_save_draft (store, old_draft, &error));
+          g_assert_no_error (error);
+          again = wc_store_load_draft (store, wc_draft_get_id (old_draft), &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (wc_draft_get_reply_policy (again), ==, WC_REPLY_POLICY_MENTIONED);
+          g_assert_cmpstr (wc_draft_get_language (again), ==, "nl");
+        }
+      else
+        g_assert_cmpuint (drafts->len, ==, 0);
+
       /* The migrated database takes everything the current one does. */
       wc_identity_add_marker (identity, WC_MARKER_TITLE, "Dr.");
       g_assert_true (wc_store_save_identity (store, identity, &error));
@@ -385,6 +420,50 @@ test_store_migrations (Fixture       *fixture,
       g_assert_true (wc_store_add_account (store, account, &error));
       g_assert_no_error (error);
     }
+}
+
+/* Who may reply and the language are kept with the draft, each policy
+ * by its own name, and the database refuses a policy it does not know. */
+static void
+test_store_draft_reply_policy (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  static const WcReplyPolicy policies[] = {
+    WC_REPLY_POLICY_NOBODY, WC_REPLY_POLICY_FOLLOWING,
+    WC_REPLY_POLICY_MENTIONED, WC_REPLY_POLICY_EVERYONE,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcStore) store = wc_store_open (fixture->path, &error);
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_no_error (error);
+  wc_draft_set_text (draft, "Bonjour");
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    {
+      g_autoptr(WcStore) reopened = NULL;
+      g_autoptr(WcDraft) loaded = NULL;
+      const char *language = i % 2 ? "FR" : "";
+
+      wc_draft_set_reply_policy (draft, policies[i]);
+      wc_draft_set_language (draft, language);
+      g_assert_true (wc_store_save_draft (store, draft, &error));
+      g_assert_no_error (error);
+
+      reopened = wc_store_open (fixture->path, &error);
+      g_assert_no_error (error);
+      loaded = wc_store_load_draft (reopened, wc_draft_get_id (draft), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (wc_draft_get_reply_policy (loaded), ==, policies[i]);
+      /* Codes are kept in lower case, as ISO 639-1 writes them. */
+      g_assert_cmpstr (wc_draft_get_language (loaded), ==, i % 2 ? "fr" : "");
+    }
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  rc = sqlite3_exec (db, "UPDATE drafts SET reply_policy = 'friends'", NULL, NULL, NULL);
+  g_assert_cmpint (rc, ==, SQLITE_CONSTRAINT);
+  sqlite3_close (db);
 }
 
 /* A server's limits survive a restart (a new store on the same file) and
@@ -690,6 +769,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(name, func) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("draft-reply-policy", test_store_draft_reply_policy);
   ADD ("create", test_store_create);
   ADD ("accounts-crud", test_store_accounts_crud);
   ADD ("cross-link-refused", test_store_cross_link_refused);

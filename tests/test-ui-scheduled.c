@@ -12,6 +12,7 @@
 #include "wc-preferences-window.h"
 #include "wc-schedule-dialog.h"
 #include "wc-scheduled-view.h"
+#include "wc-store-outbox.h"
 #include "wc-test-ui.h"
 #include "wc-window.h"
 
@@ -346,6 +347,127 @@ test_store_replaced (Fixture       *fixture,
   g_assert_false (wc_scheduler_get_has_local_work (now));
 }
 
+static GtkToggleButton *
+find_chip (Fixture *fixture,
+           gint64   account_id)
+{
+  GtkFlowBox *targets = wc_composer_get_targets_box (fixture->composer);
+  GtkFlowBoxChild *child;
+
+  for (int i = 0; (child = gtk_flow_box_get_child_at_index (targets, i)) != NULL; i++)
+    {
+      GtkWidget *chip = gtk_flow_box_child_get_child (child);
+      gint64 *id = g_object_get_data (G_OBJECT (chip), "wc-account-id");
+
+      if (GTK_IS_TOGGLE_BUTTON (chip) && id != NULL && *id == account_id)
+        return GTK_TOGGLE_BUTTON (chip);
+    }
+  g_assert_not_reached ();
+}
+
+static guint
+find_language (Fixture    *fixture,
+               const char *code)
+{
+  const char *at;
+
+  for (guint i = 0; (at = wc_composer_get_language_code (fixture->composer, i)) != NULL; i++)
+    if (g_str_equal (at, code))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* Who may reply is offered only for a Bluesky target; "Nobody" and the
+ * language chosen in the composer are what the scheduled entry will post,
+ * and survive the store (the entry read back, the draft reopened). */
+static void
+test_bluesky_reply_policy (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  gint64 bluesky = add_account (fixture, "bluesky", "anna.bsky.example");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (wc_composer_get_text_view (fixture->composer));
+  AdwComboRow *reply_row;
+  AdwComboRow *language_row;
+  WcScheduleDialog *dialog;
+  WcScheduler *scheduler;
+  GListModel *entries;
+  g_autoptr(WcOutboxEntry) entry = NULL;
+  g_autoptr(WcOutboxEntry) stored = NULL;
+  g_autoptr(WcDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *texts = NULL;
+  gint64 draft_id;
+
+  wc_application_notify_accounts_changed (fixture->app);
+  wait_ms (50);
+  reply_row = wc_composer_get_reply_row (fixture->composer);
+  language_row = wc_composer_get_language_row (fixture->composer);
+
+  /* LinkedIn alone: a language, but no say over replies. */
+  gtk_toggle_button_set_active (find_chip (fixture, fixture->accounts[0]), TRUE);
+  wait_ms (20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (language_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (reply_row)));
+
+  /* With Bluesky it appears; everyone may reply until the user says. */
+  gtk_toggle_button_set_active (find_chip (fixture, bluesky), TRUE);
+  wait_ms (20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (reply_row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (reply_row), ==, WC_REPLY_POLICY_EVERYONE);
+  texts = dup_texts (GTK_WIDGET (fixture->composer));
+  g_assert_nonnull (strstr (texts, "Who Can Reply"));
+  g_assert_nonnull (strstr (texts, "Everyone"));
+
+  gtk_text_buffer_set_text (buffer, "Our ward's new sepsis pathway, in short.", -1);
+  adw_combo_row_set_selected (reply_row, WC_REPLY_POLICY_NOBODY);
+  adw_combo_row_set_selected (language_row, find_language (fixture, "fr"));
+  wait_ms (WC_DRAFT_EDITOR_SAVE_DELAY_MS + 100);
+  g_clear_pointer (&texts, g_free);
+  texts = dup_texts (GTK_WIDGET (fixture->composer));
+  g_assert_nonnull (strstr (texts, "Nobody"));
+  g_assert_nonnull (strstr (texts, "French"));
+
+  draft_id = wc_draft_get_id (wc_draft_editor_get_draft (wc_composer_get_editor (fixture->composer)));
+  g_assert_cmpint (draft_id, >, 0);
+  draft = wc_store_load_draft (fixture->store, draft_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_draft_get_reply_policy (draft), ==, WC_REPLY_POLICY_NOBODY);
+  g_assert_cmpstr (wc_draft_get_language (draft), ==, "fr");
+
+  dialog = open_schedule_dialog (fixture);
+  wc_schedule_dialog_choose_quick (dialog, WC_QUICK_TOMORROW_MORNING);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "schedule");
+  wait_ms (50);
+
+  scheduler = wc_application_peek_scheduler (fixture->app);
+  entries = wc_scheduler_get_entries (scheduler);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WcOutboxEntry) item = g_list_model_get_item (entries, i);
+
+      if (wc_outbox_entry_get_account_id (item) == bluesky)
+        entry = g_steal_pointer (&item);
+    }
+  g_assert_nonnull (entry);
+  g_assert_cmpint (wc_outbox_entry_get_content (entry)->reply_policy, ==, WC_REPLY_POLICY_NOBODY);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->language, ==, "fr");
+
+  /* As the store keeps it, for the scheduler to send at its time. */
+  stored = wc_store_get_outbox_entry (fixture->store, wc_outbox_entry_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_outbox_entry_get_content (stored)->reply_policy, ==, WC_REPLY_POLICY_NOBODY);
+  g_assert_cmpstr (wc_outbox_entry_get_content (stored)->language, ==, "fr");
+
+  /* The draft reopened shows what was chosen. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.open-draft", "x", draft_id);
+  wait_ms (20);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (reply_row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (reply_row), ==, WC_REPLY_POLICY_NOBODY);
+  g_assert_cmpstr (wc_composer_get_language_code (fixture->composer, adw_combo_row_get_selected (language_row)),
+                   ==, "fr");
+}
+
 static void
 test_edit_asks_to_update (Fixture       *fixture,
                           gconstpointer  data)
@@ -443,6 +565,32 @@ test_dialog_times (Fixture       *fixture,
   }
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_clear_object (&dialog);
+
+  /* Bluesky has no server-side scheduling: however far ahead, Whitecoat
+   * sends it at its time, and the dialog says so and why. */
+  {
+    g_autoptr(WcAccount) bluesky = wc_account_new (WC_IDENTITY_PROFESSIONAL, "bluesky");
+    g_autoptr(GPtrArray) both = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autofree char *texts = NULL;
+
+    wc_account_set_handle (bluesky, "anna.bsky.social");
+    g_assert_cmpint (wc_route_for_account (bluesky, NOW + 7 * 24 * 3600, NOW), ==, WC_ROUTE_LOCAL);
+    g_assert_nonnull (strstr (wc_route_describe_for_account (bluesky, WC_ROUTE_LOCAL), "Bluesky cannot schedule"));
+    g_assert_cmpstr (wc_route_describe_for_account (mastodon, WC_ROUTE_LOCAL), ==, wc_route_describe (WC_ROUTE_LOCAL));
+
+    g_ptr_array_add (both, g_object_ref (mastodon));
+    g_ptr_array_add (both, g_object_ref (bluesky));
+    dialog = wc_schedule_dialog_new (NULL, "Schedule", both, amsterdam, NOW, 0);
+    g_object_ref_sink (dialog);
+    gtk_window_present (GTK_WINDOW (dialog));
+    wait_ms (50);
+    texts = dup_texts (GTK_WIDGET (dialog));
+    g_assert_nonnull (strstr (texts, "anna.bsky.social"));
+    g_assert_nonnull (strstr (texts, "Sent by Whitecoat at that time, as Bluesky cannot schedule posts"));
+    g_assert_nonnull (strstr (texts, wc_route_describe (WC_ROUTE_SERVER)));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_clear_object (&dialog);
+  }
 }
 
 static void
@@ -654,6 +802,7 @@ main (int   argc,
   ADD ("schedule-cancel-undo", test_schedule_cancel_undo);
   ADD ("edit-asks-to-update", test_edit_asks_to_update);
   ADD ("store-replaced", test_store_replaced);
+  ADD ("bluesky-reply-policy", test_bluesky_reply_policy);
   ADD ("dialog-times", test_dialog_times);
   ADD ("audit-log", test_audit_log);
   ADD ("preferences", test_preferences);

@@ -1006,6 +1006,39 @@ wc_draft_editor_remove_target (WcDraftEditor *self,
 }
 
 /**
+ * wc_draft_editor_set_reply_policy:
+ *
+ * Who may reply, on networks that let the author say (Bluesky).
+ */
+void
+wc_draft_editor_set_reply_policy (WcDraftEditor *self,
+                                  WcReplyPolicy  policy)
+{
+  g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
+
+  if (wc_draft_get_reply_policy (self->draft) == policy)
+    return;
+  wc_draft_set_reply_policy (self->draft, policy);
+  schedule_save (self);
+}
+
+/**
+ * wc_draft_editor_set_language:
+ * @language: (nullable): an ISO 639-1 code; %NULL or "" for none
+ */
+void
+wc_draft_editor_set_language (WcDraftEditor *self,
+                              const char    *language)
+{
+  g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
+
+  if (g_ascii_strcasecmp (wc_draft_get_language (self->draft), language ? language : "") == 0)
+    return;
+  wc_draft_set_language (self->draft, language);
+  schedule_save (self);
+}
+
+/**
  * wc_draft_editor_add_image:
  * @path: an image file
  *

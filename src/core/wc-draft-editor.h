@@ -51,6 +51,10 @@ void           wc_draft_editor_set_target       (WcDraftEditor  *self,
                                                  const char     *visibility);
 void           wc_draft_editor_remove_target    (WcDraftEditor  *self,
                                                  gint64          account_id);
+void           wc_draft_editor_set_reply_policy (WcDraftEditor  *self,
+                                                 WcReplyPolicy   policy);
+void           wc_draft_editor_set_language     (WcDraftEditor  *self,
+                                                 const char     *language);
 gboolean       wc_draft_editor_add_image        (WcDraftEditor  *self,
                                                  const char     *path,
                                                  GError        **error);

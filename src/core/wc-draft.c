@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "wc-core-enums.h"
 #include "wc-draft.h"
@@ -19,6 +20,8 @@ struct _WcDraft
   WcIdentityKind  identity;
   char           *text;
   char           *content_warning;
+  WcReplyPolicy   reply_policy;
+  char           *language;     /* ISO 639-1; "" = not said */
   gint64          created_at;
   gint64          updated_at;
   GPtrArray      *targets;      /* WcDraftTarget */
@@ -33,6 +36,8 @@ enum {
   PROP_IDENTITY,
   PROP_TEXT,
   PROP_CONTENT_WARNING,
+  PROP_REPLY_POLICY,
+  PROP_LANGUAGE,
   N_PROPS
 };
 
@@ -44,8 +49,73 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static const char * const reply_policy_names[] = {
+  [WC_REPLY_POLICY_EVERYONE]  = "everyone",
+  [WC_REPLY_POLICY_FOLLOWING] = "following",
+  [WC_REPLY_POLICY_MENTIONED] = "mentioned",
+  [WC_REPLY_POLICY_NOBODY]    = "nobody",
+};
+
+/**
+ * wc_reply_policy_to_string:
+ *
+ * Returns: the policy's name as stored: "everyone", "following",
+ *   "mentioned" or "nobody"
+ */
+const char *
+wc_reply_policy_to_string (WcReplyPolicy policy)
+{
+  g_return_val_if_fail ((guint) policy < G_N_ELEMENTS (reply_policy_names), "everyone");
+  return reply_policy_names[policy];
+}
+
+/**
+ * wc_reply_policy_from_string:
+ * @policy: (out): set only when @string is a known name
+ *
+ * Returns: whether @string names a policy
+ */
+gboolean
+wc_reply_policy_from_string (const char    *string,
+                             WcReplyPolicy *policy)
+{
+  for (guint i = 0; string != NULL && i < G_N_ELEMENTS (reply_policy_names); i++)
+    if (g_str_equal (string, reply_policy_names[i]))
+      {
+        *policy = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * wc_draft_default_language:
+ *
+ * The language a new draft is written in until the user says otherwise:
+ * that of the user interface, as the first of g_get_language_names() that
+ * is a real language ("de_AT.UTF-8" gives "de"; "C" and "POSIX" none).
+ *
+ * Returns: (transfer full): an ISO 639-1 code, or "" when there is none
+ */
+char *
+wc_draft_default_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      const char *name = names[i];
+      gsize len = strcspn (name, "_.@");
+
+      if (len == 2 && g_ascii_isalpha (name[0]) && g_ascii_isalpha (name[1]))
+        return g_ascii_strdown (name, 2);
+    }
+  return g_strdup ("");
+}
+
 /* "changed" is emitted for every change that must reach the database:
- * text, content warning, identity, targets and attachments. */
+ * text, content warning, who may reply, language, identity, targets and
+ * attachments. */
 static void
 emit_changed (WcDraft *self)
 {
@@ -79,6 +149,7 @@ wc_draft_finalize (GObject *object)
 
   g_free (self->text);
   g_free (self->content_warning);
+  g_free (self->language);
   g_ptr_array_unref (self->targets);
   g_ptr_array_unref (self->attachments);
 
@@ -107,6 +178,12 @@ wc_draft_get_property (GObject    *object,
     case PROP_CONTENT_WARNING:
       g_value_set_string (value, self->content_warning);
       break;
+    case PROP_REPLY_POLICY:
+      g_value_set_uint (value, self->reply_policy);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -134,6 +211,12 @@ wc_draft_set_property (GObject      *object,
     case PROP_CONTENT_WARNING:
       wc_draft_set_content_warning (self, g_value_get_string (value));
       break;
+    case PROP_REPLY_POLICY:
+      wc_draft_set_reply_policy (self, g_value_get_uint (value));
+      break;
+    case PROP_LANGUAGE:
+      wc_draft_set_language (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -154,13 +237,17 @@ wc_draft_class_init (WcDraftClass *klass)
                                                  WC_IDENTITY_PROFESSIONAL, flags);
   properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, "", flags);
   properties[PROP_CONTENT_WARNING] = g_param_spec_string ("content-warning", NULL, NULL, "", flags);
+  /* A WcReplyPolicy; a plain number keeps the core's enum list unchanged. */
+  properties[PROP_REPLY_POLICY] = g_param_spec_uint ("reply-policy", NULL, NULL, WC_REPLY_POLICY_EVERYONE,
+                                                     WC_REPLY_POLICY_NOBODY, WC_REPLY_POLICY_EVERYONE, flags);
+  properties[PROP_LANGUAGE] = g_param_spec_string ("language", NULL, NULL, "", flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * WcDraft::changed:
    *
-   * Something that is saved changed: text, content warning, identity,
-   * targets or attachments.
+   * Something that is saved changed: text, content warning, who may reply,
+   * language, identity, targets or attachments.
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -172,6 +259,8 @@ wc_draft_init (WcDraft *self)
   self->id = -1;
   self->text = g_strdup ("");
   self->content_warning = g_strdup ("");
+  self->reply_policy = WC_REPLY_POLICY_EVERYONE;
+  self->language = wc_draft_default_language ();
   self->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_draft_target_free);
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_attachment_free);
   self->created_at = self->updated_at = g_get_real_time () / G_USEC_PER_SEC;
@@ -204,6 +293,8 @@ wc_draft_duplicate (WcDraft *self)
   copy = wc_draft_new (self->identity);
   wc_draft_set_text (copy, self->text);
   wc_draft_set_content_warning (copy, self->content_warning);
+  wc_draft_set_reply_policy (copy, self->reply_policy);
+  wc_draft_set_language (copy, self->language);
   for (guint i = 0; i < self->targets->len; i++)
     {
       WcDraftTarget *target = g_ptr_array_index (self->targets, i);
@@ -303,6 +394,65 @@ wc_draft_set_content_warning (WcDraft    *self,
   if (wc_set_str (&self->content_warning, content_warning ? content_warning : ""))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT_WARNING]);
+      emit_changed (self);
+    }
+}
+
+WcReplyPolicy
+wc_draft_get_reply_policy (WcDraft *self)
+{
+  g_return_val_if_fail (WC_IS_DRAFT (self), WC_REPLY_POLICY_EVERYONE);
+  return self->reply_policy;
+}
+
+/**
+ * wc_draft_set_reply_policy:
+ *
+ * Who may reply, on networks that let the author say (Bluesky).
+ */
+void
+wc_draft_set_reply_policy (WcDraft       *self,
+                           WcReplyPolicy  policy)
+{
+  g_return_if_fail (WC_IS_DRAFT (self));
+  g_return_if_fail (policy <= WC_REPLY_POLICY_NOBODY);
+
+  if (self->reply_policy != policy)
+    {
+      self->reply_policy = policy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLY_POLICY]);
+      emit_changed (self);
+    }
+}
+
+/**
+ * wc_draft_get_language:
+ *
+ * Returns: the ISO 639-1 code of the language the post is written in, or ""
+ */
+const char *
+wc_draft_get_language (WcDraft *self)
+{
+  g_return_val_if_fail (WC_IS_DRAFT (self), NULL);
+  return self->language;
+}
+
+/**
+ * wc_draft_set_language:
+ * @language: (nullable): an ISO 639-1 code; %NULL or "" for none
+ */
+void
+wc_draft_set_language (WcDraft    *self,
+                       const char *language)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_if_fail (WC_IS_DRAFT (self));
+
+  lower = g_ascii_strdown (language != NULL ? language : "", -1);
+  if (wc_set_str (&self->language, lower))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
       emit_changed (self);
     }
 }

@@ -27,6 +27,21 @@ typedef struct
 
 #define WC_DRAFT_MAX_ATTACHMENTS 20
 
+/* Who may reply to the post, where the network lets the author choose
+ * (Bluesky's threadgate). Networks without such a choice ignore it. */
+typedef enum
+{
+  WC_REPLY_POLICY_EVERYONE,
+  WC_REPLY_POLICY_FOLLOWING,  /* people the author follows */
+  WC_REPLY_POLICY_MENTIONED,  /* people mentioned in the post */
+  WC_REPLY_POLICY_NOBODY,
+} WcReplyPolicy;
+
+const char     *wc_reply_policy_to_string    (WcReplyPolicy   policy);
+gboolean        wc_reply_policy_from_string  (const char     *string,
+                                              WcReplyPolicy  *policy);
+char           *wc_draft_default_language    (void);
+
 #define WC_TYPE_DRAFT (wc_draft_get_type ())
 G_DECLARE_FINAL_TYPE (WcDraft, wc_draft, WC, DRAFT, GObject)
 
@@ -44,6 +59,12 @@ void            wc_draft_set_text            (WcDraft        *self,
 const char     *wc_draft_get_content_warning (WcDraft        *self);
 void            wc_draft_set_content_warning (WcDraft        *self,
                                               const char     *content_warning);
+WcReplyPolicy   wc_draft_get_reply_policy    (WcDraft        *self);
+void            wc_draft_set_reply_policy    (WcDraft        *self,
+                                              WcReplyPolicy   policy);
+const char     *wc_draft_get_language        (WcDraft        *self);
+void            wc_draft_set_language        (WcDraft        *self,
+                                              const char     *language);
 gint64          wc_draft_get_created_at      (WcDraft        *self);
 void            wc_draft_set_created_at      (WcDraft        *self,
                                               gint64          created_at);

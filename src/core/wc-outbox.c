@@ -201,7 +201,8 @@ wc_outbox_content_new_from_draft (WcDraft *draft,
   content->text = g_strdup (wc_draft_get_text (draft) ? wc_draft_get_text (draft) : "");
   content->content_warning = g_strdup (wc_draft_get_content_warning (draft) ? wc_draft_get_content_warning (draft) : "");
   content->visibility = g_strdup (target != NULL && target->visibility != NULL ? target->visibility : "public");
-  content->language = NULL;
+  content->language = *wc_draft_get_language (draft) != '\0' ? g_strdup (wc_draft_get_language (draft)) : NULL;
+  content->reply_policy = wc_draft_get_reply_policy (draft);
   attachments = wc_draft_get_attachments (draft);
   for (guint i = 0; i < attachments->len; i++)
     g_ptr_array_add (content->attachments, attachment_copy (g_ptr_array_index (attachments, i)));
@@ -220,6 +221,7 @@ wc_outbox_content_copy (const WcOutboxContent *content)
   copy->content_warning = g_strdup (content->content_warning);
   copy->visibility = g_strdup (content->visibility);
   copy->language = g_strdup (content->language);
+  copy->reply_policy = content->reply_policy;
   for (guint i = 0; content->attachments != NULL && i < content->attachments->len; i++)
     g_ptr_array_add (copy->attachments, attachment_copy (g_ptr_array_index (content->attachments, i)));
   return copy;
@@ -255,7 +257,8 @@ wc_outbox_content_equal (const WcOutboxContent *a,
   if (g_strcmp0 (a->text, b->text) != 0
       || g_strcmp0 (a->content_warning ? a->content_warning : "", b->content_warning ? b->content_warning : "") != 0
       || g_strcmp0 (a->visibility, b->visibility) != 0
-      || g_strcmp0 (a->language, b->language) != 0)
+      || g_strcmp0 (a->language, b->language) != 0
+      || a->reply_policy != b->reply_policy)
     return FALSE;
   na = a->attachments ? a->attachments->len : 0;
   nb = b->attachments ? b->attachments->len : 0;
@@ -307,6 +310,8 @@ wc_outbox_content_to_json (const WcOutboxContent *content)
     json_builder_add_string_value (builder, content->language);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "reply_policy");
+  json_builder_add_string_value (builder, wc_reply_policy_to_string (content->reply_policy));
   json_builder_set_member_name (builder, "attachments");
   json_builder_begin_array (builder);
   for (guint i = 0; content->attachments != NULL && i < content->attachments->len; i++)
@@ -371,6 +376,7 @@ wc_outbox_content_new_from_json (const char  *json,
   JsonNode *root;
   JsonObject *object;
   JsonArray *attachments = NULL;
+  g_autofree char *reply_policy = NULL;
 
   if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL))
     {
@@ -397,6 +403,15 @@ wc_outbox_content_new_from_json (const char  *json,
     }
   if (content->content_warning == NULL)
     content->content_warning = g_strdup ("");
+  /* Entries scheduled before the choice existed let everyone reply; a
+   * policy this build does not know is damage, not "everyone". */
+  reply_policy = dup_string_member (object, "reply_policy");
+  content->reply_policy = WC_REPLY_POLICY_EVERYONE;
+  if (reply_policy != NULL && !wc_reply_policy_from_string (reply_policy, &content->reply_policy))
+    {
+      invalid_json (error);
+      return NULL;
+    }
 
   if (json_object_has_member (object, "attachments"))
     {

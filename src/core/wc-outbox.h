@@ -37,6 +37,7 @@ typedef struct
   char      *content_warning;
   char      *visibility;      /* the network's audience id, e.g. "public" */
   char      *language;        /* ISO 639-1, or NULL */
+  WcReplyPolicy reply_policy;  /* who may reply where the network lets the author say */
   GPtrArray *attachments;     /* WcAttachment; paths of metadata-free copies */
 } WcOutboxContent;
 

@@ -224,6 +224,12 @@ static const char * const migrations[] = {
   "  answer TEXT,"
   "  PRIMARY KEY (account_id, remote_id)"
   ") WITHOUT ROWID;",
+
+  /* 7 → 8: who may reply to a draft (where the network lets the author
+   * choose) and the language it is written in (ISO 639-1; '' = not said) */
+  "ALTER TABLE drafts ADD COLUMN reply_policy TEXT NOT NULL DEFAULT 'everyone'"
+  "  CHECK (reply_policy IN ('everyone', 'following', 'mentioned', 'nobody'));"
+  "ALTER TABLE drafts ADD COLUMN language TEXT NOT NULL DEFAULT '';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -1338,11 +1344,11 @@ write_draft_rows (WcStore  *self,
   gint64 id;
 
   if (is_new)
-    row = prepare (self, "INSERT INTO drafts (identity, text, content_warning, created_at, updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    row = prepare (self, "INSERT INTO drafts (identity, text, content_warning, created_at, updated_at, "
+                         "reply_policy, language) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8)", error);
   else
     row = prepare (self, "UPDATE drafts SET identity = ?1, text = ?2, content_warning = ?3, "
-                         "updated_at = ?5 WHERE id = ?6", error);
+                         "updated_at = ?5, reply_policy = ?7, language = ?8 WHERE id = ?6", error);
   if (row == NULL ||
       !(owner = prepare (self, "SELECT identity FROM accounts WHERE id = ?", error)) ||
       !(clear_targets = prepare (self, "DELETE FROM draft_targets WHERE draft_id = ?", error)) ||
@@ -1361,6 +1367,8 @@ write_draft_rows (WcStore  *self,
   sqlite3_bind_int64 (row, 5, now);
   if (!is_new)
     sqlite3_bind_int64 (row, 6, wc_draft_get_id (draft));
+  sqlite3_bind_text (row, 7, wc_reply_policy_to_string (wc_draft_get_reply_policy (draft)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (row, 8, wc_draft_get_language (draft), -1, SQLITE_TRANSIENT);
   if (sqlite3_step (row) != SQLITE_DONE)
     return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft");
   if (!is_new && sqlite3_changes (self->db) == 0)
@@ -1506,12 +1514,13 @@ load_draft_parts (WcStore  *self,
   return TRUE;
 }
 
-#define DRAFT_COLUMNS "id, identity, text, content_warning, created_at, updated_at"
+#define DRAFT_COLUMNS "id, identity, text, content_warning, created_at, updated_at, reply_policy, language"
 
 static WcDraft *
 draft_from_row (sqlite3_stmt *stmt)
 {
   WcIdentityKind identity = WC_IDENTITY_PERSONAL;
+  WcReplyPolicy reply_policy = WC_REPLY_POLICY_EVERYONE;
   WcDraft *draft;
 
   wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &identity);
@@ -1521,6 +1530,9 @@ draft_from_row (sqlite3_stmt *stmt)
   wc_draft_set_content_warning (draft, (const char *) sqlite3_column_text (stmt, 3));
   wc_draft_set_created_at (draft, sqlite3_column_int64 (stmt, 4));
   wc_draft_set_updated_at (draft, sqlite3_column_int64 (stmt, 5));
+  if (wc_reply_policy_from_string ((const char *) sqlite3_column_text (stmt, 6), &reply_policy))
+    wc_draft_set_reply_policy (draft, reply_policy);
+  wc_draft_set_language (draft, (const char *) sqlite3_column_text (stmt, 7));
   return draft;
 }
 

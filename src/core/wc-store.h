@@ -29,7 +29,7 @@ GQuark wc_store_error_quark (void);
 
 /* The schema version this build writes. Earlier versions are migrated
  * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
-#define WC_STORE_SCHEMA_VERSION 7
+#define WC_STORE_SCHEMA_VERSION 8
 
 #define WC_TYPE_STORE (wc_store_get_type ())
 G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)

@@ -710,7 +710,7 @@ post_status (Op *op)
   post.text = content->text;
   post.spoiler_text = content->content_warning;
   post.visibility = content->visibility;
-  post.language = content->language;
+  post.language = content->language != NULL && *content->language != '\0' ? content->language : NULL;
   post.sensitive = wc_outbox_content_is_sensitive (content);
   post.media_ids = (const char * const *) ids->pdata;
   if (op->kind == OP_SERVER)
@@ -1101,11 +1101,29 @@ on_bluesky_published (GObject      *source,
              : _("Posted"));
 }
 
+/* Who may reply, as the threadgate the client writes with the post. */
+static WcBlueskyReplyRule
+bluesky_reply_rule (WcReplyPolicy policy)
+{
+  switch (policy)
+    {
+    case WC_REPLY_POLICY_FOLLOWING:
+      return WC_BLUESKY_REPLY_FOLLOWING;
+    case WC_REPLY_POLICY_MENTIONED:
+      return WC_BLUESKY_REPLY_MENTIONED;
+    case WC_REPLY_POLICY_NOBODY:
+      return WC_BLUESKY_REPLY_NOBODY;
+    case WC_REPLY_POLICY_EVERYONE:
+    default:
+      return WC_BLUESKY_REPLY_ANYONE;
+    }
+}
+
 /* The outbox content as a Bluesky post: the text, the language, the
- * images with their alt text, and the content warning as the
- * "graphic-media" self-label (Bluesky has no free-text warning; its labels
- * are fixed, and this is the one for clinical pictures). Every post is
- * public; the content holds no reply rule, so anyone may reply. */
+ * images with their alt text, the content warning as the "graphic-media"
+ * self-label (Bluesky has no free-text warning; its labels are fixed, and
+ * this is the one for clinical pictures), and who may reply as the
+ * threadgate written in the same call. Every post is public. */
 static void
 bluesky_publish (Op *op)
 {
@@ -1131,7 +1149,7 @@ bluesky_publish (Op *op)
                 || wc_outbox_content_is_sensitive (content) ? graphic : NULL;
   post.images = n > 0 ? images : NULL;
   post.n_images = n;
-  post.reply_rule = WC_BLUESKY_REPLY_ANYONE;
+  post.reply_rule = bluesky_reply_rule (content->reply_policy);
   /* images is read when the call starts. */
   wc_bluesky_publish_async (op->bluesky, &post, rkey, op->self->cancellable, on_bluesky_published, op);
 }

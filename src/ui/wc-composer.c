@@ -7,12 +7,14 @@
 
 #include "wc-attachment-row.h"
 #include "wc-audience-view.h"
+#include "wc-bluesky.h"
 #include "wc-composer.h"
 #include "wc-finding-row.h"
 #include "wc-limits.h"
 #include "wc-network-catalog.h"
 #include "wc-schedule-dialog.h"
 #include "wc-scheduler.h"
+#include "wc-connection.h"
 #include "wc-text.h"
 
 /* The Compose view: one draft of the active identity at a time, in a
@@ -54,6 +56,9 @@ struct _WcComposer
   GtkWidget       *no_accounts_box;
   GtkLabel        *no_accounts_label;
   GtkListBox      *visibility_list;
+  GtkListBox      *options_list;
+  AdwComboRow     *reply_row;
+  AdwComboRow     *language_row;
   GtkLabel        *images_hint;
   GtkListBox      *attachments_list;
   GtkSpinner      *busy_spinner;
@@ -94,6 +99,11 @@ struct _WcComposer
   gboolean         side_by_side;
   guint            targets_idle;
   guint            open_idle;
+
+  /* Who may reply and the language */
+  GPtrArray       *language_codes;   /* char*, in the order of language_row's items */
+  gboolean         syncing_options;  /* the rows follow the draft: not a user's choice */
+  gboolean         reply_chosen;     /* the user chose who may reply in this draft */
 };
 
 G_DEFINE_FINAL_TYPE (WcComposer, wc_composer, ADW_TYPE_BIN)
@@ -113,6 +123,9 @@ static void refresh_drafts      (WcComposer *self);
 static void sync_attachments    (WcComposer *self);
 static void update_counters     (WcComposer *self);
 static void build_visibility    (WcComposer *self);
+static void update_options      (WcComposer *self);
+static void fetch_reply_default (WcComposer *self,
+                                 WcAccount  *account);
 static void update_scheduled_banner (WcComposer *self);
 static void build_scheduled_banner (WcComposer *self);
 static void note_scheduled_edit (WcComposer *self);
@@ -568,6 +581,111 @@ update_save_state (WcComposer *self)
 
 static void build_targets (WcComposer *self);
 
+static gboolean
+is_bluesky (WcAccount *account)
+{
+  return g_strcmp0 (wc_account_get_network (account), "bluesky") == 0;
+}
+
+static gboolean
+has_bluesky_target (WcComposer *self)
+{
+  WcDraft *draft = get_draft (self);
+
+  for (guint i = 0; draft != NULL && self->accounts != NULL && i < self->accounts->len; i++)
+    {
+      WcAccount *account = g_ptr_array_index (self->accounts, i);
+
+      if (is_bluesky (account) && wc_draft_find_target (draft, wc_account_get_id (account)) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The account's postInteractionSettingsPref as one of the composer's
+ * choices. Combinations the choice cannot say (followers, or several
+ * rules) keep the widest one it can: a default never silences more
+ * people than the user asked for. */
+static WcReplyPolicy
+reply_policy_from_rule (WcBlueskyReplyRule rule)
+{
+  if (rule == WC_BLUESKY_REPLY_ANYONE || (rule & WC_BLUESKY_REPLY_FOLLOWERS) != 0)
+    return WC_REPLY_POLICY_EVERYONE;
+  if (rule & WC_BLUESKY_REPLY_FOLLOWING)
+    return WC_REPLY_POLICY_FOLLOWING;
+  if (rule & WC_BLUESKY_REPLY_MENTIONED)
+    return WC_REPLY_POLICY_MENTIONED;
+  return WC_REPLY_POLICY_NOBODY;
+}
+
+typedef struct
+{
+  WcComposer    *self;   /* weak */
+  WcDraftEditor *editor; /* the editor it was asked for: the draft may change */
+} ReplyDefaultData;
+
+static void
+reply_default_data_free (ReplyDefaultData *data)
+{
+  g_clear_weak_pointer (&data->self);
+  g_clear_object (&data->editor);
+  g_free (data);
+}
+
+static void
+on_reply_default (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ReplyDefaultData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  WcBlueskyReplyRule rule = wc_bluesky_get_reply_default_finish (WC_BLUESKY (source), result, &error);
+  WcComposer *self = data->self;
+
+  if (error != NULL)
+    g_debug ("No default for who may reply: %s", error->message);
+  else if (self != NULL && self->editor == data->editor && !self->reply_chosen)
+    {
+      wc_draft_editor_set_reply_policy (self->editor, reply_policy_from_rule (rule));
+      update_options (self);
+    }
+  reply_default_data_free (data);
+}
+
+static void
+on_reply_default_connection (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  ReplyDefaultData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcNetwork) network = wc_connection_open_finish (result, &error);
+
+  if (network == NULL || !WC_IS_BLUESKY (network) || data->self == NULL || data->self->editor != data->editor)
+    {
+      if (error != NULL)
+        g_debug ("No default for who may reply: %s", error->message);
+      reply_default_data_free (data);
+      return;
+    }
+  wc_bluesky_get_reply_default_async (WC_BLUESKY (network), data->self->editor_cancellable,
+                                      on_reply_default, data);
+}
+
+/* Asks the account for its default who-can-reply; while it is unknown, or
+ * when it cannot be read (signed out, offline), the draft keeps what it
+ * has: everyone, unless the user chose. */
+static void
+fetch_reply_default (WcComposer *self,
+                     WcAccount  *account)
+{
+  ReplyDefaultData *data = g_new0 (ReplyDefaultData, 1);
+
+  g_set_weak_pointer (&data->self, self);
+  data->editor = g_object_ref (self->editor);
+  wc_connection_open_async (account, self->editor_cancellable, on_reply_default_connection, data);
+}
+
 static void
 set_target_active (WcComposer *self,
                    gint64      account_id,
@@ -587,8 +705,13 @@ set_target_active (WcComposer *self,
       const char *visibility = options != NULL && options->len > 0
                                ? ((WcAudienceOption *) g_ptr_array_index (options, 0))->id
                                : NULL;
+      gboolean first_bluesky = is_bluesky (account) && !has_bluesky_target (self);
 
       wc_draft_editor_set_target (self->editor, account_id, visibility);
+      /* Who may reply starts from the account's own default, as the
+       * official app does, unless the user already chose. */
+      if (first_bluesky && !self->reply_chosen)
+        fetch_reply_default (self, account);
     }
   else
     {
@@ -831,6 +954,7 @@ build_visibility (WcComposer *self)
   if (draft == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->visibility_list), FALSE);
+      update_options (self);
       return;
     }
 
@@ -874,6 +998,149 @@ build_visibility (WcComposer *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->visibility_list), n_rows > 0);
+  update_options (self);
+}
+
+/* A short list of common languages, the user's own and the draft's;
+ * names in the user's language. */
+static const struct {
+  const char *code;
+  const char *name;
+} common_languages[] = {
+  { "en", N_("English") },
+  { "de", N_("German") },
+  { "fr", N_("French") },
+  { "es", N_("Spanish") },
+  { "it", N_("Italian") },
+  { "nl", N_("Dutch") },
+  { "pt", N_("Portuguese") },
+  { "pl", N_("Polish") },
+  { "sv", N_("Swedish") },
+  { "da", N_("Danish") },
+  { "nb", N_("Norwegian Bokmål") },
+  { "fi", N_("Finnish") },
+  { "cs", N_("Czech") },
+  { "el", N_("Greek") },
+  { "tr", N_("Turkish") },
+  { "ru", N_("Russian") },
+  { "uk", N_("Ukrainian") },
+  { "ar", N_("Arabic") },
+  { "he", N_("Hebrew") },
+  { "hi", N_("Hindi") },
+  { "zh", N_("Chinese") },
+  { "ja", N_("Japanese") },
+  { "ko", N_("Korean") },
+};
+
+static void
+add_language (WcComposer    *self,
+              GtkStringList *labels,
+              const char    *code)
+{
+  g_autofree char *label = NULL;
+
+  for (guint i = 0; i < self->language_codes->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->language_codes, i), code))
+      return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (common_languages) && label == NULL; i++)
+    if (g_str_equal (common_languages[i].code, code))
+      label = g_strdup (_(common_languages[i].name));
+  if (label == NULL && *code == '\0')
+    label = g_strdup (_("Not Specified"));
+  if (label == NULL)
+    /* Translators: a language without a name in Whitecoat's list; %s is its ISO 639-1 code, e.g. "eo". */
+    label = g_strdup_printf (_("Language “%s”"), code);
+
+  g_ptr_array_add (self->language_codes, g_strdup (code));
+  gtk_string_list_append (labels, label);
+}
+
+/* The language row's items: none, the draft's and the user's own
+ * languages first, then the common ones. */
+static void
+build_languages (WcComposer *self,
+                 WcDraft    *draft)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autofree char *own = wc_draft_default_language ();
+
+  g_clear_pointer (&self->language_codes, g_ptr_array_unref);
+  self->language_codes = g_ptr_array_new_with_free_func (g_free);
+  add_language (self, labels, "");
+  add_language (self, labels, wc_draft_get_language (draft));
+  add_language (self, labels, own);
+  for (guint i = 0; i < G_N_ELEMENTS (common_languages); i++)
+    add_language (self, labels, common_languages[i].code);
+  adw_combo_row_set_model (self->language_row, G_LIST_MODEL (labels));
+}
+
+/* The rows follow the draft: who may reply (only when it goes to
+ * Bluesky, the one network here that lets the author say) and the
+ * language (whenever it goes anywhere). */
+static void
+update_options (WcComposer *self)
+{
+  WcDraft *draft = get_draft (self);
+  const char *language;
+  guint selected = 0;
+
+  if (draft == NULL || wc_draft_get_targets (draft)->len == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->options_list), FALSE);
+      return;
+    }
+
+  self->syncing_options = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->reply_row), has_bluesky_target (self));
+  adw_combo_row_set_selected (self->reply_row, wc_draft_get_reply_policy (draft));
+
+  language = wc_draft_get_language (draft);
+  if (self->language_codes == NULL)
+    build_languages (self, draft);
+  for (guint i = 0; i < self->language_codes->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->language_codes, i), language))
+      selected = i;
+  adw_combo_row_set_selected (self->language_row, selected);
+  self->syncing_options = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->options_list), TRUE);
+}
+
+static void
+on_reply_selected (AdwComboRow *row,
+                   GParamSpec  *pspec,
+                   WcComposer  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->syncing_options || self->editor == NULL || selected > WC_REPLY_POLICY_NOBODY)
+    return;
+
+  self->reply_chosen = TRUE;
+  if (wc_draft_get_reply_policy (get_draft (self)) == (WcReplyPolicy) selected)
+    return;
+  wc_draft_editor_set_reply_policy (self->editor, selected);
+  note_scheduled_edit (self);
+}
+
+static void
+on_language_selected (AdwComboRow *row,
+                      GParamSpec  *pspec,
+                      WcComposer  *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  const char *code;
+
+  if (self->syncing_options || self->editor == NULL || self->language_codes == NULL
+      || selected >= self->language_codes->len)
+    return;
+
+  code = g_ptr_array_index (self->language_codes, selected);
+  if (g_strcmp0 (wc_draft_get_language (get_draft (self)), code) == 0)
+    return;
+  wc_draft_editor_set_language (self->editor, code);
+  note_scheduled_edit (self);
 }
 
 static void
@@ -1129,6 +1396,12 @@ open_draft (WcComposer *self,
   g_signal_connect_object (self->editor, "notify::busy", G_CALLBACK (on_editor_state_notify), self, 0);
   g_signal_connect_object (self->editor, "notify::dirty", G_CALLBACK (on_editor_state_notify), self, 0);
 
+  /* A saved draft that went to Bluesky, or limited replies, has its
+   * policy from when it was written: the account default does not
+   * replace it. */
+  self->reply_chosen = wc_draft_get_id (draft) >= 0
+                       && (has_bluesky_target (self) || wc_draft_get_reply_policy (draft) != WC_REPLY_POLICY_EVERYONE);
+  g_clear_pointer (&self->language_codes, g_ptr_array_unref);
   build_targets (self);
   update_counters (self);
   update_save_state (self);
@@ -2598,6 +2871,7 @@ wc_composer_finalize (GObject *object)
   WcComposer *self = WC_COMPOSER (object);
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->language_codes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (wc_composer_parent_class)->finalize (object);
 }
@@ -2670,6 +2944,9 @@ wc_composer_class_init (WcComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcComposer, no_accounts_box);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, no_accounts_label);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, visibility_list);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, options_list);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, reply_row);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, language_row);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, images_hint);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, busy_spinner);
@@ -2744,6 +3021,8 @@ wc_composer_init (WcComposer *self)
 
   g_signal_connect (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
   g_signal_connect (self->cw_entry, "changed", G_CALLBACK (on_cw_entry_changed), self);
+  g_signal_connect (self->reply_row, "notify::selected", G_CALLBACK (on_reply_selected), self);
+  g_signal_connect (self->language_row, "notify::selected", G_CALLBACK (on_language_selected), self);
   g_signal_connect (self->findings_list, "row-activated", G_CALLBACK (on_findings_row_activated), self);
   g_signal_connect (self->drafts_list, "row-activated", G_CALLBACK (on_drafts_row_activated), self);
   g_signal_connect_swapped (self->drafts_popover, "show", G_CALLBACK (on_drafts_popover_show), self);
@@ -2949,6 +3228,39 @@ wc_composer_get_visibility_list (WcComposer *self)
   g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
   flush_pending_open (self);
   return self->visibility_list;
+}
+
+AdwComboRow *
+wc_composer_get_reply_row (WcComposer *self)
+{
+  g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
+  flush_pending_open (self);
+  return self->reply_row;
+}
+
+AdwComboRow *
+wc_composer_get_language_row (WcComposer *self)
+{
+  g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
+  flush_pending_open (self);
+  return self->language_row;
+}
+
+/**
+ * wc_composer_get_language_code:
+ * @position: an item of the language row
+ *
+ * Returns: (nullable): its ISO 639-1 code; "" for "Not specified"
+ */
+const char *
+wc_composer_get_language_code (WcComposer *self,
+                               guint       position)
+{
+  g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
+  flush_pending_open (self);
+  if (self->language_codes == NULL || position >= self->language_codes->len)
+    return NULL;
+  return g_ptr_array_index (self->language_codes, position);
 }
 
 /**

@@ -31,6 +31,12 @@ GtkListBox    *wc_composer_get_findings_list   (WcComposer    *self);
 GtkListBox    *wc_composer_get_attachments_list (WcComposer   *self);
 GtkFlowBox    *wc_composer_get_targets_box     (WcComposer    *self);
 GtkListBox    *wc_composer_get_visibility_list (WcComposer    *self);
+/* Who may reply (items in WcReplyPolicy order; shown for Bluesky targets)
+ * and the language (items as in wc_composer_get_language_code()). */
+AdwComboRow   *wc_composer_get_reply_row       (WcComposer    *self);
+AdwComboRow   *wc_composer_get_language_row    (WcComposer    *self);
+const char    *wc_composer_get_language_code   (WcComposer    *self,
+                                                guint          position);
 GtkLabel      *wc_composer_get_counter         (WcComposer    *self,
                                                 const char    *network);
 guint          wc_composer_get_n_drafts        (WcComposer    *self);

@@ -83,6 +83,26 @@ wc_route_describe (WcRoute route)
 }
 
 /**
+ * wc_route_describe_for_account:
+ * @account: the target account
+ * @route: its route, from wc_route_for_account()
+ *
+ * Like wc_route_describe(), but says why where the network is the reason:
+ * Bluesky has no server-side scheduling at all, so its posts are always
+ * sent by Whitecoat at their time, however far ahead they are.
+ *
+ * Returns: a sentence on how the post reaches @account's network
+ */
+const char *
+wc_route_describe_for_account (WcAccount *account,
+                               WcRoute    route)
+{
+  if (route == WC_ROUTE_LOCAL && g_strcmp0 (wc_account_get_network (account), "bluesky") == 0)
+    return _("Sent by Whitecoat at that time, as Bluesky cannot schedule posts: this computer must be on, Whitecoat keeps running in the background");
+  return wc_route_describe (route);
+}
+
+/**
  * wc_format_due_time:
  * @tz: (nullable): the time zone to show it in; %NULL for the local one
  * @due_at: UTC seconds
@@ -165,7 +185,7 @@ update_routes (WcScheduleDialog *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), wc_route_describe (route));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), wc_route_describe_for_account (account, route));
       icon = gtk_image_new_from_icon_name (info != NULL ? wc_network_info_get_icon_name (info)
                                                         : "network-server-symbolic");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);

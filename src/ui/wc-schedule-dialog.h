@@ -51,6 +51,8 @@ WcRoute           wc_route_for_account            (WcAccount        *account,
                                                    gint64            due_at,
                                                    gint64            now);
 const char       *wc_route_describe               (WcRoute           route);
+const char       *wc_route_describe_for_account   (WcAccount        *account,
+                                                  WcRoute           route);
 char             *wc_format_due_time              (GTimeZone        *tz,
                                                    gint64            due_at,
                                                    gint64            now);
