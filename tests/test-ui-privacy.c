@@ -157,67 +157,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->base);
 }
 
-/* --- A notification server on the test's private bus -------------------- */
-
-static GPtrArray *notified;  /* "summary\nbody" of each Notify call */
-
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "<arg type='u' direction='out'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "</interface></node>";
-
-static void
-notifications_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *path,
-                    const char            *interface,
-                    const char            *method,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      const char *summary, *body;
-
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_variant_get_child (parameters, 4, "&s", &body);
-      g_ptr_array_add (notified, g_strconcat (summary, "\n", body, NULL));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notified->len));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    {
-      const char *caps[] = { "body", NULL };
-
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-start_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { notifications_call, NULL, NULL };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr(GVariant) reply = NULL;
-
-  notified = g_ptr_array_new_with_free_func (g_free);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, NULL);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  g_assert_nonnull (reply);
-}
-
 static void
 wait_not_busy (WcWalkthroughDialog *dialog)
 {
@@ -551,9 +490,15 @@ test_drift_notification (Fixture       *f,
     while (!seen && g_get_monotonic_time () < end)
       {
         g_main_context_iteration (NULL, FALSE);
+        GPtrArray *notified = wc_test_ui_get_notifications ();
+
         for (guint i = 0; i < notified->len && !seen; i++)
-          seen = strstr (g_ptr_array_index (notified, i), "A Privacy Setting Changed\nChanged since you set it")
-                 != NULL;
+          {
+            WcTestNotification *n = g_ptr_array_index (notified, i);
+
+            seen = g_str_has_suffix (n->summary, "A Privacy Setting Changed")
+                   && g_str_has_prefix (n->body, "Changed since you set it");
+          }
       }
     g_assert_true (seen);
   }
@@ -593,7 +538,7 @@ main (int   argc,
 
   have_keyring = probe_keyring ();
   if (have_keyring)
-    start_notification_server ();
+    wc_test_ui_start_notification_server ();
 
   return g_test_run ();
 }

@@ -31,92 +31,20 @@ static const guint8 test_key[WC_HASHER_KEY_SIZE] = {
 
 static gboolean have_keyring;
 
-/* A notification server of our own on the private session bus
- * (org.freedesktop.Notifications, as GLib's fallback backend speaks it),
- * so that the notifications the view sends can be read back. */
-static GPtrArray *notifications;  /* "summary\nbody" */
-
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "<arg type='u' direction='out'/></method>"
-  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
-  "</interface></node>";
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *object_path,
-                       const char            *interface_name,
-                       const char            *method_name,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
+/* The notifications the view sends are read back from the notification
+ * server of wc-test-ui.c, as "summary\nbody". */
+static char *
+dup_notification (guint n)
 {
-  if (g_strcmp0 (method_name, "Notify") == 0)
-    {
-      const char *summary = NULL, *body = NULL;
+  WcTestNotification *notification = wc_test_ui_wait_notification (n);
 
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_variant_get_child (parameters, 4, "&s", &body);
-      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
-    }
-  else if (g_strcmp0 (method_name, "GetCapabilities") == 0)
-    {
-      const char *caps[] = { "body", "actions", NULL };
-
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else if (g_strcmp0 (method_name, "GetServerInformation") == 0)
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "whitecoat", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-start_notification_server (void)
-{
-  static const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GDBusNodeInfo) info = NULL;
-  gboolean acquired = FALSE;
-
-  notifications = g_ptr_array_new_with_free_func (g_free);
-  if (bus == NULL)
-    return;
-  info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable,
-                                     NULL, NULL, NULL);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                on_name_acquired, NULL, &acquired, NULL);
-  while (!acquired)
-    g_main_context_iteration (NULL, TRUE);
+  return g_strdup_printf ("%s\n%s", notification->summary, notification->body);
 }
 
 static void
 wait_notifications (guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (notifications->len < n)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  wc_test_ui_wait_notification (n);
 }
 
 typedef struct
@@ -205,7 +133,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(WcIdentity) professional = wc_identity_new (WC_IDENTITY_PROFESSIONAL);
 
-  g_ptr_array_set_size (notifications, 0);
+  wc_test_ui_clear_notifications ();
   f->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   f->server = wc_mastodon_server_new ();
   add_user (f, "eva", "Eva", "", TRUE);
@@ -569,7 +497,7 @@ test_inbox (Fixture       *f,
   g_assert_cmpuint (wc_requests_view_get_n_notifications (f->view), ==, 1);
   wait_notifications (1);
   {
-    const char *notification = g_ptr_array_index (notifications, notifications->len - 1);
+    g_autofree char *notification = dup_notification (wc_test_ui_get_notifications ()->len);
     g_autofree char *account = g_strdup_printf ("@eva@%s", f->host);
 
     g_assert_nonnull (strstr (notification, "Personal Account"));
@@ -735,7 +663,7 @@ test_restart (Fixture       *f,
   g_assert_true (wc_requests_view_get_banner_visible (f->view));
   g_assert_cmpuint (wc_requests_view_get_n_notifications (f->view), ==, 0);
   wc_test_ui_wait (300);
-  g_assert_cmpuint (notifications->len, ==, 1);
+  g_assert_cmpuint (wc_test_ui_get_notifications ()->len, ==, 1);
 
   /* A new patient asks: warned about. */
   g_assert_true (wc_roster_add_entry (f->store, f->hasher, "Pat Patient", NULL, NULL, &error));
@@ -788,7 +716,7 @@ test_notification_opens_requests (Fixture       *f,
   adw_view_stack_set_visible_child_name (wc_window_get_view_stack (f->window), "compose");
   refresh (f);
   wait_notifications (1);
-  id = notifications->len;
+  id = wc_test_ui_wait_notification (wc_test_ui_get_notifications ()->len)->id;
   g_assert_cmpstr (visible_view (f->app), ==, "compose");
 
   g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
@@ -1072,7 +1000,7 @@ main (int   argc,
 {
   wc_test_ui_init (&argc, &argv);
   have_keyring = probe_keyring ();
-  start_notification_server ();
+  wc_test_ui_start_notification_server ();
 
   g_test_add ("/ui-requests/inbox", Fixture, GINT_TO_POINTER (1), fixture_setup, test_inbox, fixture_teardown);
   g_test_add ("/ui-requests/restart", Fixture, GINT_TO_POINTER (1), fixture_setup, test_restart,

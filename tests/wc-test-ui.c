@@ -164,3 +164,196 @@ wc_test_ui_assert_fits_width (GtkWidget *window,
       g_assert_cmpint (minimum, <=, width);
     }
 }
+
+/* --- A notification server on the test's session bus ------------------- */
+
+static GPtrArray *notifications;  /* WcTestNotification */
+static GArray *closed;            /* guint32 */
+static guint notifications_object;
+static guint32 last_notification_id;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+test_notification_free (gpointer data)
+{
+  WcTestNotification *notification = data;
+
+  g_free (notification->summary);
+  g_free (notification->body);
+  g_strfreev (notification->actions);
+  g_free (notification);
+}
+
+static void
+on_notifications_method_call (GDBusConnection       *connection,
+                              const char            *sender,
+                              const char            *object_path,
+                              const char            *interface_name,
+                              const char            *method_name,
+                              GVariant              *parameters,
+                              GDBusMethodInvocation *invocation,
+                              gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      WcTestNotification *notification = g_new0 (WcTestNotification, 1);
+      g_autoptr(GVariant) hints = NULL;
+
+      g_variant_get (parameters, "(&su&s&s&s^as@a{sv}i)", NULL, &notification->replaces_id, NULL,
+                     NULL, NULL, &notification->actions, &hints, NULL);
+      g_variant_get_child (parameters, 3, "s", &notification->summary);
+      g_variant_get_child (parameters, 4, "s", &notification->body);
+      if (!g_variant_lookup (hints, "urgency", "y", &notification->urgency))
+        notification->urgency = 1;
+      /* Like a real server: a replaced notification keeps its id. */
+      notification->id = notification->replaces_id != 0 ? notification->replaces_id : ++last_notification_id;
+      g_ptr_array_add (notifications, notification);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notification->id));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      guint32 id;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_array_append_val (closed, id);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", "actions", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "whitecoat", "1", "1.2"));
+}
+
+/**
+ * wc_test_ui_start_notification_server:
+ *
+ * Owns org.freedesktop.Notifications on the session bus (the private one
+ * the tests run in) until wc_test_ui_stop_notification_server().
+ */
+void
+wc_test_ui_start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { on_notifications_method_call, NULL, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 result = 0;
+
+  g_assert_nonnull (bus);
+  g_assert_cmpuint (notifications_object, ==, 0);
+  if (notifications == NULL)
+    {
+      notifications = g_ptr_array_new_with_free_func (test_notification_free);
+      closed = g_array_new (FALSE, FALSE, sizeof (guint32));
+    }
+  notifications_object = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                            info->interfaces[0], &vtable,
+                                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications",
+                                                      G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+}
+
+/* Nobody listens any more: as on a system without a notification daemon. */
+void
+wc_test_ui_stop_notification_server (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (notifications_object, !=, 0);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "ReleaseName",
+                                       g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_unregister_object (bus, notifications_object);
+  notifications_object = 0;
+}
+
+void
+wc_test_ui_clear_notifications (void)
+{
+  if (notifications != NULL)
+    g_ptr_array_set_size (notifications, 0);
+  if (closed != NULL)
+    g_array_set_size (closed, 0);
+}
+
+GPtrArray *
+wc_test_ui_get_notifications (void)
+{
+  g_assert_nonnull (notifications);
+  return notifications;
+}
+
+GArray *
+wc_test_ui_get_closed_notifications (void)
+{
+  g_assert_nonnull (closed);
+  return closed;
+}
+
+WcTestNotification *
+wc_test_ui_wait_notification (guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_assert_cmpuint (n, >, 0);
+  g_assert_nonnull (notifications);
+  while (notifications->len < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return g_ptr_array_index (notifications, n - 1);
+}
+
+const char *
+wc_test_notification_get_action (const WcTestNotification *notification,
+                                 const char               *label)
+{
+  for (guint i = 0; notification->actions[i] != NULL && notification->actions[i + 1] != NULL; i += 2)
+    if (g_str_equal (notification->actions[i + 1], label))
+      return notification->actions[i];
+  return NULL;
+}
+
+/* The ActionInvoked signal, from the owner of the name, as GNOME Shell
+ * sends it when a button is pressed. */
+void
+wc_test_notification_invoke (const WcTestNotification *notification,
+                             const char               *action_key)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (action_key);
+  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+                                 "ActionInvoked", g_variant_new ("(us)", notification->id, action_key), &error);
+  g_assert_no_error (error);
+}

@@ -30,6 +30,24 @@
 /* A background start with nothing to do stays this long, for the
  * scheduler to reconcile what was left in "sending". */
 #define BACKGROUND_GRACE_SECONDS 60
+#define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
+
+/* Whether a notification server listens. Outside a sandbox GLib sends
+ * notifications to org.freedesktop.Notifications, and when nobody owns
+ * that name it prints a warning (fatal in tests, noise for a user without
+ * a notification daemon); such notifications are not sent. */
+typedef enum
+{
+  NOTIFY_SERVER_UNKNOWN,  /* not asked yet, or no answer yet */
+  NOTIFY_SERVER_PRESENT,
+  NOTIFY_SERVER_ABSENT,
+} NotifyServer;
+
+typedef struct
+{
+  char          *id;
+  GNotification *notification;
+} PendingNotification;
 
 typedef struct
 {
@@ -42,6 +60,10 @@ typedef struct
   gboolean       holding;
   gboolean       background;     /* started with --background */
   gboolean       bench;
+  guint          notify_watch;   /* g_bus_watch_name() */
+  NotifyServer   notify_server;
+  GPtrArray     *notify_pending; /* PendingNotification, until notify_server is known */
+  gint64         marking_done;   /* the entry the user marks as posted, or 0 */
 #ifdef HAVE_LIBPORTAL
   XdpPortal     *portal;
   int            portal_autostart;  /* -1 unknown, 0, 1: what was last asked */
@@ -49,6 +71,7 @@ typedef struct
 } Scheduling;
 
 static guint scheduler_ready_signal;
+static guint open_uri_signal;
 
 static Scheduling *
 get_scheduling (WcApplication *self)
@@ -139,6 +162,133 @@ wants (WcApplication *self,
   return g_settings_get_boolean (wc_application_get_settings (self), key);
 }
 
+/* GLib uses the notification portal in a sandbox (it answers, or drops
+ * the notification quietly); only org.freedesktop.Notifications needs a
+ * listener. */
+static gboolean
+uses_notification_portal (void)
+{
+  return in_flatpak () || g_strcmp0 (g_getenv ("GTK_USE_PORTAL"), "1") == 0;
+}
+
+static void
+pending_notification_free (gpointer data)
+{
+  PendingNotification *pending = data;
+
+  g_free (pending->id);
+  g_clear_object (&pending->notification);
+  g_free (pending);
+}
+
+static void
+drop_pending (Scheduling *sched,
+              const char *id)
+{
+  for (guint i = 0; sched->notify_pending != NULL && i < sched->notify_pending->len; i++)
+    {
+      PendingNotification *pending = g_ptr_array_index (sched->notify_pending, i);
+
+      if (g_str_equal (pending->id, id))
+        {
+          g_ptr_array_remove_index (sched->notify_pending, i);
+          return;
+        }
+    }
+}
+
+static void
+on_notifications_name_appeared (GDBusConnection *connection,
+                                const char      *name,
+                                const char      *owner,
+                                gpointer         user_data)
+{
+  Scheduling *sched = user_data;
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&sched->notify_pending);
+
+  sched->notify_server = NOTIFY_SERVER_PRESENT;
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    {
+      PendingNotification *p = g_ptr_array_index (pending, i);
+
+      g_application_send_notification (G_APPLICATION (sched->app), p->id, p->notification);
+    }
+}
+
+static void
+on_notifications_name_vanished (GDBusConnection *connection,
+                                const char      *name,
+                                gpointer         user_data)
+{
+  Scheduling *sched = user_data;
+
+  sched->notify_server = NOTIFY_SERVER_ABSENT;
+  if (sched->notify_pending != NULL && sched->notify_pending->len > 0)
+    g_debug ("No notification server: %u notifications not shown", sched->notify_pending->len);
+  g_clear_pointer (&sched->notify_pending, g_ptr_array_unref);
+}
+
+/* Sent when a notification server listens; until the first answer of the
+ * name watch (made with the first notification, so that a server that is
+ * started on demand is started only then), kept back. */
+static void
+deliver_notification (Scheduling    *sched,
+                      const char    *id,
+                      GNotification *notification)
+{
+  PendingNotification *pending;
+
+  if (uses_notification_portal () || sched->notify_server == NOTIFY_SERVER_PRESENT)
+    {
+      g_application_send_notification (G_APPLICATION (sched->app), id, notification);
+      return;
+    }
+  if (sched->notify_server == NOTIFY_SERVER_ABSENT)
+    {
+      g_debug ("No notification server: a notification not shown");
+      return;
+    }
+
+  if (sched->notify_watch == 0)
+    sched->notify_watch = g_bus_watch_name (G_BUS_TYPE_SESSION, NOTIFICATIONS_NAME,
+                                            G_BUS_NAME_WATCHER_FLAGS_AUTO_START,
+                                            on_notifications_name_appeared,
+                                            on_notifications_name_vanished,
+                                            sched, NULL);
+  if (sched->notify_pending == NULL)
+    sched->notify_pending = g_ptr_array_new_with_free_func (pending_notification_free);
+  /* A newer notification for the same entry replaces the one kept back. */
+  drop_pending (sched, id);
+  pending = g_new0 (PendingNotification, 1);
+  pending->id = g_strdup (id);
+  pending->notification = g_object_ref (notification);
+  g_ptr_array_add (sched->notify_pending, pending);
+}
+
+/**
+ * wc_application_send_notification:
+ * @self: a #WcApplication
+ * @id: the notification's id; a later one with the same id replaces it
+ * @notification: the notification
+ *
+ * Sends @notification when something can show it: outside a sandbox only
+ * when a notification server listens on the session bus (GLib would
+ * otherwise warn), held back until the first answer of the watch.
+ */
+void
+wc_application_send_notification (WcApplication *self,
+                                  const char    *id,
+                                  GNotification *notification)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (G_IS_NOTIFICATION (notification));
+
+  if (get_scheduling (self) == NULL)
+    return;
+  deliver_notification (get_scheduling (self), id, notification);
+}
+
 static void
 send_notification (WcApplication *self,
                    WcOutboxEntry *entry,
@@ -147,7 +297,17 @@ send_notification (WcApplication *self,
   g_autofree char *id = dup_entry_id (entry);
 
   g_notification_set_default_action (notification, "app.show-scheduled");
-  g_application_send_notification (G_APPLICATION (self), id, notification);
+  deliver_notification (get_scheduling (self), id, notification);
+}
+
+static void
+withdraw_notification (WcApplication *self,
+                       WcOutboxEntry *entry)
+{
+  g_autofree char *id = dup_entry_id (entry);
+
+  drop_pending (get_scheduling (self), id);
+  g_application_withdraw_notification (G_APPLICATION (self), id);
 }
 
 /* Notifications may show on a locked screen: they name the network and
@@ -162,7 +322,8 @@ on_entry_sent (WcScheduler   *scheduler,
   g_autofree char *target = NULL;
   g_autofree char *title = NULL;
 
-  if (!wants (self, "notify-sent"))
+  /* Marked as posted by the user: nothing to tell. */
+  if (!wants (self, "notify-sent") || wc_outbox_entry_get_id (entry) == get_scheduling (self)->marking_done)
     return;
   account = load_account (self, wc_outbox_entry_get_account_id (entry));
   target = dup_target_name (account, wc_outbox_entry_get_identity (entry));
@@ -282,6 +443,19 @@ present_scheduled (WcApplication *self)
   return window;
 }
 
+/* Through "open-uri", so that a test can see what would open without a
+ * browser starting; gtk_show_uri() when no handler took it. */
+static void
+open_uri (WcApplication *self,
+          const char    *uri)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (self, open_uri_signal, 0, uri, &handled);
+  if (!handled)
+    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)), uri, GDK_CURRENT_TIME);
+}
+
 static void
 show_scheduled_action (GSimpleAction *action,
                        GVariant      *parameter,
@@ -346,8 +520,7 @@ open_entry_action (GSimpleAction *action,
   wc_application_get_scheduler (self);
   entry = find_entry (get_scheduling (self), g_variant_get_int64 (parameter));
   if (entry != NULL && wc_outbox_entry_get_remote_url (entry) != NULL)
-    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                  wc_outbox_entry_get_remote_url (entry), GDK_CURRENT_TIME);
+    open_uri (self, wc_outbox_entry_get_remote_url (entry));
 }
 
 /* Where the user posts by hand: the account's own page for "Other", the
@@ -392,7 +565,7 @@ reminder_open_action (GSimpleAction *action,
     gdk_clipboard_set_text (gdk_display_get_clipboard (display), content->text);
   url = get_manual_url (account);
   if (url != NULL)
-    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (self)), url, GDK_CURRENT_TIME);
+    open_uri (self, url);
 
   /* The next question: posted, or later? */
   target = dup_target_name (account, wc_outbox_entry_get_identity (entry));
@@ -416,14 +589,12 @@ reminder_snooze_action (GSimpleAction *action,
   Scheduling *sched = get_scheduling (self);
   g_autoptr(WcOutboxEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
 
   wc_application_get_scheduler (self);
   entry = find_entry (sched, g_variant_get_int64 (parameter));
   if (entry == NULL)
     return;
-  id = dup_entry_id (entry);
-  g_application_withdraw_notification (G_APPLICATION (self), id);
+  withdraw_notification (self, entry);
   if (!wc_scheduler_snooze (sched->scheduler, entry, SNOOZE_SECONDS, &error))
     report_error (self, _("Could not snooze"), error);
 }
@@ -437,16 +608,16 @@ reminder_done_action (GSimpleAction *action,
   Scheduling *sched = get_scheduling (self);
   g_autoptr(WcOutboxEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
 
   wc_application_get_scheduler (self);
   entry = find_entry (sched, g_variant_get_int64 (parameter));
   if (entry == NULL)
     return;
-  id = dup_entry_id (entry);
-  g_application_withdraw_notification (G_APPLICATION (self), id);
+  withdraw_notification (self, entry);
+  sched->marking_done = wc_outbox_entry_get_id (entry);
   if (!wc_scheduler_mark_done (sched->scheduler, entry, &error))
     report_error (self, _("Could not mark it as posted"), error);
+  sched->marking_done = 0;
 }
 
 static void
@@ -752,6 +923,14 @@ wc_application_scheduling_init (WcApplication *self)
                                            G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
+  /* "open-uri" (const char *uri) → gboolean: a handler that returns TRUE
+   * opened it (tests); otherwise gtk_show_uri() does. */
+  if (open_uri_signal == 0)
+    open_uri_signal = g_signal_new ("open-uri",
+                                    WC_TYPE_APPLICATION,
+                                    G_SIGNAL_RUN_LAST,
+                                    0, g_signal_accumulator_true_handled, NULL, NULL,
+                                    G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    scheduling_entries, G_N_ELEMENTS (scheduling_entries),
@@ -774,6 +953,8 @@ wc_application_scheduling_dispose (WcApplication *self)
 
   g_clear_handle_id (&sched->create_idle, g_source_remove);
   g_clear_handle_id (&sched->grace_timeout, g_source_remove);
+  g_clear_handle_id (&sched->notify_watch, g_bus_unwatch_name);
+  g_clear_pointer (&sched->notify_pending, g_ptr_array_unref);
   if (sched->scheduler != NULL)
     {
       g_signal_handlers_disconnect_by_data (sched->scheduler, self);

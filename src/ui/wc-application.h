@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (WcApplication, wc_application, WC, APPLICATION, AdwApplica
 WcApplication  *wc_application_new                 (void);
 WcStore        *wc_application_get_store           (WcApplication  *self);
 WcStore        *wc_application_peek_store          (WcApplication  *self);
+void            wc_application_send_notification   (WcApplication  *self,
+                                                    const char     *id,
+                                                    GNotification  *notification);
 GSettings      *wc_application_get_settings        (WcApplication  *self);
 WcIdentityKind  wc_application_get_active_identity (WcApplication  *self);
 void            wc_application_set_active_identity (WcApplication  *self,
