@@ -296,6 +296,15 @@ test_bluesky (void)
   g_assert_true (has_note (audience, WC_RING_LINK, "Not shown to logged-out visitors — a request that apps may ignore."));
   g_assert_true (has_note (audience, WC_RING_SEARCH_ENGINES, "may ignore"));
   g_assert_cmpint (wc_audience_get_count (audience, WC_RING_FOLLOWERS), ==, 40);
+  g_clear_pointer (&audience, wc_audience_unref);
+
+  /* Read, and not asked for: said so, still only a request. */
+  state->logged_out_restricted = WC_TRISTATE_NO;
+  audience = compute (state, NULL, NULL, WC_IDENTITY_PERSONAL, "bluesky", NULL, NULL);
+  assert_rings (audience, "YYYYYY");
+  g_assert_true (has_note (audience, WC_RING_LINK, "Shown to logged-out visitors too"));
+  g_assert_true (has_note (audience, WC_RING_LINK, "a request apps may ignore"));
+  g_assert_false (has_note (audience, WC_RING_LINK, "could not read"));
 }
 
 /* Networks without an API */

@@ -76,8 +76,49 @@ test_every_network (void)
         }
       g_assert_true (has_visibility_or_search);
     }
-  /* Mastodon applies its flags and default visibility through the API. */
-  g_assert_cmpuint (n_api, ==, 5);
+  /* Mastodon applies its flags and default visibility through the API,
+   * Bluesky its logged-out label and default who-can-reply. */
+  g_assert_cmpuint (n_api, ==, 7);
+}
+
+static void
+test_bluesky_steps (void)
+{
+  g_autoptr(WcWalkthrough) walkthrough = wc_walkthrough_load ("bluesky", NULL);
+  g_autoptr(WcAccountState) state = wc_account_state_new (3);
+  const WcWalkthroughStep *logged_out;
+  const WcWalkthroughStep *replies;
+  g_autofree char *value = NULL;
+
+  g_assert_nonnull (walkthrough);
+  logged_out = wc_walkthrough_get_step (walkthrough, wc_walkthrough_find_step (walkthrough, "logged-out-visibility"));
+  replies = wc_walkthrough_get_step (walkthrough, wc_walkthrough_find_step (walkthrough, "reply-default"));
+  g_assert_cmpint (logged_out->apply, ==, WC_WALKTHROUGH_APPLY_API);
+  g_assert_cmpint (replies->apply, ==, WC_WALKTHROUGH_APPLY_API);
+  g_assert_nonnull (strstr (logged_out->why, "request that apps may ignore"));
+
+  /* Never read: nothing. */
+  g_assert_null (wc_walkthrough_step_read_state (logged_out, state));
+  state->taken_at = 1700000000;
+  g_assert_null (wc_walkthrough_step_read_state (logged_out, state));
+  g_assert_null (wc_walkthrough_step_read_state (replies, state));
+
+  state->logged_out_restricted = WC_TRISTATE_YES;
+  value = wc_walkthrough_step_read_state (logged_out, state);
+  g_assert_cmpstr (value, ==, "on");
+  g_clear_pointer (&value, g_free);
+
+  /* The reply default lives in declared_settings. */
+  state->declared_settings = g_strdup ("{\"reply-default\":\"following\"}");
+  value = wc_walkthrough_step_read_state (replies, state);
+  g_assert_cmpstr (value, ==, "following");
+  g_clear_pointer (&value, g_free);
+  g_free (state->declared_settings);
+  state->declared_settings = g_strdup ("{\"reply-default\":3}");
+  g_assert_null (wc_walkthrough_step_read_state (replies, state));
+  g_free (state->declared_settings);
+  state->declared_settings = g_strdup ("not json");
+  g_assert_null (wc_walkthrough_step_read_state (replies, state));
 }
 
 static void
@@ -439,6 +480,7 @@ main (int   argc,
 
   g_test_add_func ("/walkthrough/definitions/every-network", test_every_network);
   g_test_add_func ("/walkthrough/definitions/mastodon", test_mastodon_steps);
+  g_test_add_func ("/walkthrough/definitions/bluesky", test_bluesky_steps);
   g_test_add_func ("/walkthrough/definitions/invalid", test_invalid_definitions);
   g_test_add ("/walkthrough/outcomes/stored-and-audited", Fixture, NULL, fixture_setup, test_outcomes_stored, fixture_teardown);
   g_test_add ("/walkthrough/health/scores", Fixture, NULL, fixture_setup, test_scores, fixture_teardown);

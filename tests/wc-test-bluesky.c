@@ -321,10 +321,13 @@ wc_test_bluesky_follow (WcTestBluesky        *servers,
                         WcTestBlueskyAccount *follower,
                         const char           *subject_did)
 {
+  /* Followed now: the requests inbox lists only recent new followers. */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
   g_autofree char *body = g_strdup_printf ("{\"repo\":\"%s\",\"collection\":\"app.bsky.graph.follow\","
                                            "\"record\":{\"$type\":\"app.bsky.graph.follow\",\"subject\":\"%s\","
-                                           "\"createdAt\":\"2026-01-01T00:00:00.000Z\"}}",
-                                           follower->did, subject_did);
+                                           "\"createdAt\":\"%s\"}}",
+                                           follower->did, subject_did, created);
   g_autoptr(JsonNode) answer = NULL;
   guint status;
 

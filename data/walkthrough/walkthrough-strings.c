@@ -11,7 +11,7 @@ N_("Discourage apps from showing my account to logged-out users");
 /* data/walkthrough/bluesky.json: step “logged-out-visibility”: where the setting is */
 N_("Settings → Privacy and security → Logged-out visibility");
 /* data/walkthrough/bluesky.json: step “logged-out-visibility”: why it matters (rule R8) */
-N_("Everything on Bluesky is public. This label asks apps not to show your profile and posts to people who are not signed in; apps that respect it make a personal account harder to find by searching your name.");
+N_("Everything on Bluesky is public. This label asks apps not to show your profile and posts to people who are not signed in; apps that respect it make a personal account harder to find by searching your name. It is a request that apps may ignore: your posts stay public and anyone signed in can still read them.");
 /* data/walkthrough/bluesky.json: step “logged-out-visibility”: value “on” */
 N_("On");
 /* data/walkthrough/bluesky.json: step “logged-out-visibility”: value “off” */
@@ -21,7 +21,7 @@ N_("Allow new replies from");
 /* data/walkthrough/bluesky.json: step “reply-default”: where the setting is */
 N_("Settings → Moderation → Interaction settings");
 /* data/walkthrough/bluesky.json: step “reply-default”: why it matters (rule R2) */
-N_("Who may reply to your new posts by default. Limiting replies on a personal account keeps patients and strangers from starting conversations under your posts.");
+N_("Who may reply to your new posts by default. Limiting replies on a personal account keeps patients and strangers from starting conversations under your posts. Bluesky's apps, and Whitecoat, apply it to each new post; posts written before keep their own setting.");
 /* data/walkthrough/bluesky.json: step “reply-default”: value “everybody” */
 N_("Everybody");
 /* data/walkthrough/bluesky.json: step “reply-default”: value “followers” */
@@ -32,6 +32,8 @@ N_("People you follow");
 N_("Mentioned users");
 /* data/walkthrough/bluesky.json: step “reply-default”: value “nobody” */
 N_("Nobody");
+/* data/walkthrough/bluesky.json: step “reply-default”: value “combination” */
+N_("A combination of these");
 /* data/walkthrough/bluesky.json: step “profile-links”: the setting as the network names it */
 N_("Profile description and links");
 /* data/walkthrough/bluesky.json: step “profile-links”: where the setting is */

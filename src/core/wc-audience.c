@@ -238,7 +238,10 @@ compute_bluesky (WcAudience           *self,
       add_note (self, WC_RING_LINK, _("Not shown to logged-out visitors — a request that apps may ignore."));
       add_note (self, WC_RING_SEARCH_ENGINES, _("Hidden from logged-out visitors on request, which keeps most search engines away; other apps may ignore it."));
     }
-  else if (restricted == WC_TRISTATE_UNKNOWN)
+  else if (restricted == WC_TRISTATE_NO)
+    add_note (self, WC_RING_LINK, _("Shown to logged-out visitors too: you have not asked apps to hide your posts from "
+                                    "them (a request apps may ignore)."));
+  else
     add_note (self, WC_RING_LINK, _("Whitecoat could not read whether you asked apps to hide your posts from logged-out visitors."));
 }
 

@@ -42,6 +42,9 @@ typedef struct
 #define WC_DECLARED_PRIVATE         "private"          /* bool: only approved followers/friends see posts */
 #define WC_DECLARED_SEARCH_ENGINES  "search-engines"   /* bool: search engines may index the profile */
 #define WC_DECLARED_FOLLOWERS_COUNT "followers-count"  /* int: followers/friends/connections */
+/* Read through an API, kept here for want of a column: Bluesky's default
+ * who-can-reply, as a walkthrough value ("everybody", "following" …). */
+#define WC_DECLARED_REPLY_DEFAULT   "reply-default"
 
 #define WC_TYPE_ACCOUNT_STATE (wc_account_state_get_type ())
 GType           wc_account_state_get_type (void) G_GNUC_CONST;

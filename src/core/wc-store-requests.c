@@ -10,7 +10,7 @@
 
 static const char * const answer_ids[] = {
   "accept", "decline", "decline-and-point", "block", "remove-follower",
-  "tag-patient", "tag-not-patient", "checked",
+  "tag-patient", "tag-not-patient", "checked", "mute",
 };
 
 const char *
@@ -113,6 +113,8 @@ describe (WcRequestAnswer  answer,
                               where, network);
     case WC_REQUEST_ANSWER_CHECKED:
       return g_strdup_printf (_("Checked a request typed in by hand (%s account on %s)"), where, network);
+    case WC_REQUEST_ANSWER_MUTE:
+      return g_strdup_printf (_("Muted a new follower (%s account on %s)"), where, network);
     default:
       g_return_val_if_reached (NULL);
     }

@@ -33,6 +33,7 @@ typedef enum
   WC_REQUEST_ANSWER_TAG_PATIENT,
   WC_REQUEST_ANSWER_TAG_NOT_PATIENT,
   WC_REQUEST_ANSWER_CHECKED,            /* a manual check of a typed name, handle or e-mail */
+  WC_REQUEST_ANSWER_MUTE,               /* a new follower muted (Bluesky; private) */
 } WcRequestAnswer;
 
 const char *wc_request_answer_to_string     (WcRequestAnswer  answer);

@@ -37,11 +37,12 @@ static const WcWalkthroughRule rules[] = {
 /* What the API reads and writes. */
 static const char * const read_fields[] = {
   "locked", "discoverable", "indexable", "noindex", "hide_collections",
-  "default_visibility", "logged_out_restricted",
+  "default_visibility", "logged_out_restricted", "reply_default",
 };
 
 static const char * const apply_fields[] = {
   "locked", "discoverable", "indexable", "hide_collections", "default_visibility",
+  "logged_out_restricted", "reply_default",
 };
 
 static gboolean
@@ -470,6 +471,30 @@ tristate_value (WcTristate value,
   return g_strdup ((value == WC_TRISTATE_YES) != invert ? WC_WALKTHROUGH_ON : WC_WALKTHROUGH_OFF);
 }
 
+/* A string the network layer keeps in declared_settings (read through an
+ * API but without a column of its own). */
+static char *
+declared_string (const WcAccountState *state,
+                 const char           *member)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+  JsonNode *node;
+
+  if (state->declared_settings == NULL || *state->declared_settings == '\0')
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, state->declared_settings, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  node = json_object_get_member (json_node_get_object (root), member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
 /**
  * wc_walkthrough_step_read_state:
  * @state: (nullable): what the network reported
@@ -501,6 +526,8 @@ wc_walkthrough_step_read_state (const WcWalkthroughStep *step,
     return tristate_value (state->logged_out_restricted, step->read_invert);
   if (g_str_equal (field, "default_visibility"))
     return g_strdup (state->default_visibility);
+  if (g_str_equal (field, "reply_default"))
+    return declared_string (state, WC_DECLARED_REPLY_DEFAULT);
   return NULL;
 }
 

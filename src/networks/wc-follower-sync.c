@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wc-bluesky.h"
 #include "wc-connection.h"
 #include "wc-follower-sync.h"
 #include "wc-store-connect.h"
@@ -16,6 +17,8 @@ typedef struct
   GPtrArray          *tasks;        /* of GTask, waiting for the result */
   WcAccount          *account;
   WcMastodon         *mastodon;
+  WcBluesky          *bluesky;
+  WcAccountState     *state;        /* Bluesky: what was read before the followers */
   WcFollowerSnapshot *progress;     /* the followers so far, as last reported */
   char               *cursor;       /* where to resume them */
   gint64              checkpointed; /* monotonic µs of the last checkpoint */
@@ -57,6 +60,8 @@ job_free (Job *job)
   g_clear_pointer (&job->tasks, g_ptr_array_unref);
   g_clear_object (&job->account);
   g_clear_object (&job->mastodon);
+  g_clear_object (&job->bluesky);
+  g_clear_pointer (&job->state, wc_account_state_free);
   g_clear_pointer (&job->progress, wc_follower_snapshot_unref);
   g_free (job->cursor);
   g_free (job);
@@ -169,7 +174,10 @@ on_fetched (GObject      *source,
   g_autofree char *note = NULL;
   g_autoptr(WcFollowerSnapshot) snapshot = NULL;
 
-  snapshot = wc_mastodon_fetch_followers_finish (WC_MASTODON (source), result, &note, &error);
+  if (WC_IS_BLUESKY (source))
+    snapshot = wc_bluesky_fetch_followers_finish (WC_BLUESKY (source), result, &error);
+  else
+    snapshot = wc_mastodon_fetch_followers_finish (WC_MASTODON (source), result, &note, &error);
   if (snapshot == NULL)
     {
       g_debug ("Reading followers of account %" G_GINT64_FORMAT " stopped: %s",
@@ -185,6 +193,15 @@ on_fetched (GObject      *source,
     {
       finish_job (self, NULL, error);
       return;
+    }
+  /* Bluesky has no account-level follower count besides the list's. */
+  if (self->store != NULL && job->state != NULL)
+    {
+      g_autoptr(GError) state_error = NULL;
+
+      job->state->followers_count = wc_follower_snapshot_get_followers_count (snapshot);
+      if (!wc_store_save_account_state (self->store, job->state, &state_error))
+        g_debug ("Could not keep the account's state: %s", state_error->message);
     }
   if (note != NULL)
     g_hash_table_insert (self->notes, dup_id (job->account_id), g_steal_pointer (&note));
@@ -215,9 +232,58 @@ fetch_followers (WcFollowerSync *self,
     }
   job->checkpointed = g_get_monotonic_time ();
 
-  wc_mastodon_fetch_followers_async (job->mastodon, self->hasher, resumed, cursor,
-                                     on_progress, self, self->cancellable,
-                                     on_fetched, g_object_ref (self));
+  if (job->bluesky != NULL)
+    wc_bluesky_fetch_followers_async (job->bluesky, self->hasher, resumed, cursor,
+                                      on_progress, self, self->cancellable,
+                                      on_fetched, g_object_ref (self));
+  else
+    wc_mastodon_fetch_followers_async (job->mastodon, self->hasher, resumed, cursor,
+                                       on_progress, self, self->cancellable,
+                                       on_fetched, g_object_ref (self));
+}
+
+/* Bluesky: whether the account asks apps to hide it from logged-out
+ * visitors goes into the account's state, next to what the walkthrough
+ * stored there (declared settings, the reply default). Its limits are the
+ * network's own (the catalog's): there is no server configuration. */
+static void
+on_logged_out_read (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WcFollowerSync) self = user_data;
+  Job *job = self->current;
+  g_autoptr(GError) error = NULL;
+  WcTristate restricted;
+
+  restricted = wc_bluesky_get_logged_out_restricted_finish (WC_BLUESKY (source), result, &error);
+  if (error != NULL)
+    {
+      if (g_error_matches (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_AUTH))
+        mark_disconnected (self, job);
+      finish_job (self, NULL, error);
+      return;
+    }
+
+  if (self->store != NULL)
+    job->state = wc_store_load_account_state (self->store, job->account_id, NULL);
+  if (job->state == NULL)
+    job->state = wc_account_state_new (job->account_id);
+  job->state->account_id = job->account_id;
+  job->state->taken_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->state->logged_out_restricted = restricted;
+  /* Everything on Bluesky is public: nobody approves followers, posts
+   * have no other visibility, and the follower list is open. */
+  job->state->locked = WC_TRISTATE_NO;
+  job->state->hide_collections = WC_TRISTATE_NO;
+  if (self->store != NULL)
+    {
+      g_autoptr(GError) state_error = NULL;
+
+      if (!wc_store_save_account_state (self->store, job->state, &state_error))
+        g_debug ("Could not keep the account's state: %s", state_error->message);
+    }
+  fetch_followers (self, job);
 }
 
 static void
@@ -319,6 +385,13 @@ on_opened (GObject      *source,
       finish_job (self, NULL, error);
       return;
     }
+  if (WC_IS_BLUESKY (network))
+    {
+      job->bluesky = WC_BLUESKY (g_steal_pointer (&network));
+      wc_bluesky_get_logged_out_restricted_async (job->bluesky, self->cancellable, on_logged_out_read,
+                                                  g_object_ref (self));
+      return;
+    }
   if (!WC_IS_MASTODON (network))
     {
       g_autoptr(GError) unsupported =
@@ -412,7 +485,7 @@ on_background_done (GObject      *source,
     g_debug ("Background reading of followers failed: %s", error->message);
 }
 
-/* Every connected Mastodon account whose list is older than @max_age
+/* Every connected Mastodon or Bluesky account whose list is older than @max_age
  * seconds, or whose reading was interrupted. */
 static void
 queue_stale (WcFollowerSync *self,
@@ -431,7 +504,7 @@ queue_stale (WcFollowerSync *self,
       g_autofree char *cursor = NULL;
       g_autoptr(WcFollowerSnapshot) progress = NULL;
 
-      if (g_strcmp0 (wc_account_get_network (account), "mastodon") != 0
+      if (!wc_follower_sync_can_read (account)
           || !wc_account_is_connected (account) || find_job (self, id) != NULL)
         continue;
       progress = wc_store_load_follower_progress (self->store, id, &cursor, NULL);
@@ -439,6 +512,20 @@ queue_stale (WcFollowerSync *self,
         continue;
       wc_follower_sync_refresh_async (self, id, NULL, on_background_done, NULL);
     }
+}
+
+/**
+ * wc_follower_sync_can_read:
+ *
+ * Returns: whether the service can read the account's followers (Mastodon
+ *   and Bluesky), once signed in
+ */
+gboolean
+wc_follower_sync_can_read (WcAccount *account)
+{
+  const char *network = account != NULL ? wc_account_get_network (account) : NULL;
+
+  return g_strcmp0 (network, "mastodon") == 0 || g_strcmp0 (network, "bluesky") == 0;
 }
 
 static gboolean
@@ -659,11 +746,12 @@ wc_follower_sync_is_running (WcFollowerSync *self)
 
 /**
  * wc_follower_sync_refresh_async:
- * @account_id: a connected Mastodon account
+ * @account_id: a connected Mastodon or Bluesky account
  * @cancellable: (nullable): unused: a reading is shared by everyone who
  *   asked for it and ends with wc_follower_sync_stop()
  *
- * Reads the account's state, its server's limits and its followers now
+ * Reads the account's state, its server's limits (Mastodon) and its
+ * followers now
  * (after the readings already queued), resuming an interrupted reading,
  * and stores them.
  */

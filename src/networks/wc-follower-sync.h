@@ -7,7 +7,9 @@
 G_BEGIN_DECLS
 
 /* Keeps the follower snapshots (and account states and server limits) of
- * connected Mastodon accounts fresh: on connect, on demand, and every few
+ * connected Mastodon and Bluesky accounts fresh (Bluesky: the followers
+ * from getFollowers and the logged-out visibility label; its limits are
+ * fixed, there is no server configuration): on connect, on demand, and every few
  * hours while Whitecoat runs. An interrupted fetch is checkpointed in the
  * store and resumes from its cursor after a restart. One account is read at
  * a time. */
@@ -18,6 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WcFollowerSync, wc_follower_sync, WC, FOLLOWER_SYNC, GObject)
 
 WcFollowerSync     *wc_follower_sync_new            (WcStore             *store);
+gboolean            wc_follower_sync_can_read       (WcAccount           *account);
 void                wc_follower_sync_set_store      (WcFollowerSync      *self,
                                                      WcStore             *store);
 void                wc_follower_sync_set_hasher     (WcFollowerSync      *self,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "wc-bluesky.h"
 #include "wc-connection.h"
 #include "wc-mastodon.h"
 #include "wc-privacy-settings.h"
@@ -17,6 +18,12 @@ typedef struct
   WcMastodonSettings  settings;
   char               *privacy;
   gboolean            apply;
+  /* Bluesky */
+  const char         *bluesky_field;    /* the field to apply, or NULL to read */
+  gboolean            restricted;       /* logged_out_restricted to apply */
+  WcBlueskyReplyRule  reply_rule;       /* reply_default to apply */
+  WcTristate          read_restricted;
+  char               *read_reply;
 } Job;
 
 static void
@@ -24,6 +31,7 @@ job_free (Job *job)
 {
   g_clear_object (&job->account);
   g_free (job->privacy);
+  g_free (job->read_reply);
   g_free (job);
 }
 
@@ -41,7 +49,169 @@ wc_privacy_reading_free (WcPrivacyReading *reading)
 gboolean
 wc_privacy_settings_can_read (WcAccount *account)
 {
-  return g_strcmp0 (wc_account_get_network (account), "mastodon") == 0;
+  const char *network = wc_account_get_network (account);
+
+  return g_strcmp0 (network, "mastodon") == 0 || g_strcmp0 (network, "bluesky") == 0;
+}
+
+/* --- Bluesky ------------------------------------------------------------ */
+
+/* The walkthrough's values of the reply-default step and the client's rules. */
+static const struct
+{
+  const char         *value;
+  WcBlueskyReplyRule  rule;
+} reply_values[] = {
+  { "everybody", WC_BLUESKY_REPLY_ANYONE },
+  { "followers", WC_BLUESKY_REPLY_FOLLOWERS },
+  { "following", WC_BLUESKY_REPLY_FOLLOWING },
+  { "mentioned", WC_BLUESKY_REPLY_MENTIONED },
+  { "nobody", WC_BLUESKY_REPLY_NOBODY },
+};
+
+#define REPLY_COMBINATION "combination"
+
+static const char *
+reply_value (WcBlueskyReplyRule rule)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reply_values); i++)
+    if (reply_values[i].rule == rule)
+      return reply_values[i].value;
+  return REPLY_COMBINATION;
+}
+
+static gboolean
+reply_rule (const char         *value,
+            WcBlueskyReplyRule *rule)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reply_values); i++)
+    if (g_strcmp0 (reply_values[i].value, value) == 0)
+      {
+        *rule = reply_values[i].rule;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The state as read from the PDS. The reply default has no column: it goes
+ * into declared_settings (WC_DECLARED_REPLY_DEFAULT). */
+static WcPrivacyReading *
+bluesky_reading (WcAccount  *account,
+                 WcTristate  restricted,
+                 const char *reply)
+{
+  WcPrivacyReading *reading = g_new0 (WcPrivacyReading, 1);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  reading->state = wc_account_state_new (wc_account_get_id (account));
+  reading->state->taken_at = g_get_real_time () / G_USEC_PER_SEC;
+  reading->state->logged_out_restricted = restricted;
+  /* Everything on Bluesky is public and nobody approves followers. */
+  reading->state->locked = WC_TRISTATE_NO;
+  reading->state->hide_collections = WC_TRISTATE_NO;
+  json_builder_begin_object (builder);
+  if (reply != NULL)
+    {
+      json_builder_set_member_name (builder, WC_DECLARED_REPLY_DEFAULT);
+      json_builder_add_string_value (builder, reply);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  reading->state->declared_settings = json_to_string (root, FALSE);
+  reading->profile = wc_profile_new_for_account (account);
+  reading->follow_requests = 0;  /* Bluesky has none */
+  return reading;
+}
+
+static void
+on_bluesky_reply_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  WcBlueskyReplyRule rule = wc_bluesky_get_reply_default_finish (WC_BLUESKY (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->read_reply = g_strdup (reply_value (rule));
+  g_task_return_pointer (task, bluesky_reading (job->account, job->read_restricted, job->read_reply),
+                         (GDestroyNotify) wc_privacy_reading_free);
+}
+
+static void
+on_bluesky_restricted_read (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  job->read_restricted = wc_bluesky_get_logged_out_restricted_finish (WC_BLUESKY (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  wc_bluesky_get_reply_default_async (WC_BLUESKY (source), g_task_get_cancellable (task),
+                                      on_bluesky_reply_read, g_object_ref (task));
+}
+
+/* Reads both settings again: the reading after applying is the server's
+ * answer, not what was sent. */
+static void
+bluesky_read (WcBluesky *bluesky,
+              GTask     *task)
+{
+  wc_bluesky_get_logged_out_restricted_async (bluesky, g_task_get_cancellable (task),
+                                              on_bluesky_restricted_read, g_object_ref (task));
+}
+
+static void
+on_bluesky_applied (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (job->bluesky_field, "logged_out_restricted"))
+    ok = wc_bluesky_set_logged_out_restricted_finish (WC_BLUESKY (source), result, &error);
+  else
+    ok = wc_bluesky_set_reply_default_finish (WC_BLUESKY (source), result, &error);
+  if (!ok)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bluesky_read (WC_BLUESKY (source), task);
+}
+
+static void
+bluesky_start (WcBluesky *bluesky,
+               GTask     *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (!job->apply)
+    bluesky_read (bluesky, task);
+  else if (g_strcmp0 (job->bluesky_field, "logged_out_restricted") == 0)
+    wc_bluesky_set_logged_out_restricted_async (bluesky, job->restricted, g_task_get_cancellable (task),
+                                                on_bluesky_applied, g_object_ref (task));
+  else if (g_strcmp0 (job->bluesky_field, "reply_default") == 0)
+    wc_bluesky_set_reply_default_async (bluesky, job->reply_rule, g_task_get_cancellable (task),
+                                        on_bluesky_applied, g_object_ref (task));
+  else
+    g_task_return_new_error (task, WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
+                             _("Whitecoat cannot change this setting; change it on the settings page."));
 }
 
 static WcPrivacyReading *
@@ -107,6 +277,11 @@ on_opened (GObject      *source,
   if (network == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (WC_IS_BLUESKY (network))
+    {
+      bluesky_start (WC_BLUESKY (network), task);
       return;
     }
   if (!WC_IS_MASTODON (network))
@@ -201,7 +376,19 @@ wc_privacy_settings_apply_async (WcAccount               *account,
       return;
     }
 
-  if (g_str_equal (field, "locked"))
+  if (g_strcmp0 (wc_account_get_network (account), "bluesky") == 0)
+    {
+      if (g_str_equal (field, "logged_out_restricted") && on_off (value) != WC_TRISTATE_UNKNOWN)
+        job->restricted = on_off (value) == WC_TRISTATE_YES;
+      else if (!(g_str_equal (field, "reply_default") && reply_rule (value, &job->reply_rule)))
+        {
+          g_task_return_new_error (task, WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
+                                   _("Whitecoat cannot change this setting; change it on the settings page."));
+          return;
+        }
+      job->bluesky_field = g_str_equal (field, "reply_default") ? "reply_default" : "logged_out_restricted";
+    }
+  else if (g_str_equal (field, "locked"))
     job->settings.locked = on_off (value);
   else if (g_str_equal (field, "discoverable"))
     job->settings.discoverable = on_off (value);

@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /* The privacy walkthrough's way to the networks: reads an account's privacy
  * settings and profile through its API, and applies a step's value. Opens
  * the account with wc_connection_open_async(), so the token comes from the
- * keyring. Only Mastodon has such an API today; other networks fail with
- * %WC_NETWORK_ERROR_NOT_SUPPORTED. */
+ * keyring. Mastodon and Bluesky have such an API (Bluesky: the logged-out
+ * visibility label and the default who-can-reply, which the reading keeps
+ * in declared_settings under WC_DECLARED_REPLY_DEFAULT); other networks
+ * fail with %WC_NETWORK_ERROR_NOT_SUPPORTED. */
 
 typedef struct
 {

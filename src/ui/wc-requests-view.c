@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "wc-bluesky.h"
 #include "wc-connection.h"
+#include "wc-follower-sync.h"
 #include "wc-mastodon.h"
 #include "wc-network-catalog.h"
 #include "wc-requests-view.h"
@@ -21,14 +23,20 @@
 #define MAX_REVIEW_PAGES 25
 /* A professional account's followers are read again when older than this. */
 #define SNAPSHOT_MAX_AGE (24 * 3600)
+/* New Bluesky followers are listed for this long unless answered. */
+#define NEW_FOLLOWER_MAX_AGE (30 * 24 * 3600)
 /* The first check waits this long after the first frame. */
 #define FIRST_POLL_DELAY_SECONDS 3
 
-/* One person who asks to follow an account, or who follows it. */
+/* One person who asks to follow an account, or who follows it. A new
+ * follower of a personal Bluesky account (Bluesky has no requests) is one
+ * too: @bluesky is set instead of @mastodon, @who->id is their DID and
+ * @who->acct their handle, and the answers are block, mute and tags. */
 typedef struct
 {
   WcAccount         *account;
-  WcMastodon        *mastodon;
+  WcMastodon        *mastodon;  /* nullable */
+  WcBluesky         *bluesky;   /* nullable */
   WcMastodonAccount *who;
   WcScreening       *screening;
   gboolean           personal;
@@ -95,13 +103,16 @@ static void update_polling   (WcRequestsView *self);
 
 static Request *
 request_new (WcAccount         *account,
-             WcMastodon        *mastodon,
+             gpointer           network,
              WcMastodonAccount *who)
 {
   Request *request = g_rc_box_new0 (Request);
 
   request->account = g_object_ref (account);
-  request->mastodon = g_object_ref (mastodon);
+  if (WC_IS_BLUESKY (network))
+    request->bluesky = g_object_ref (network);
+  else
+    request->mastodon = g_object_ref (network);
   request->who = who;
   request->personal = wc_account_get_identity (account) == WC_IDENTITY_PERSONAL;
   return request;
@@ -112,6 +123,7 @@ request_clear (Request *request)
 {
   g_clear_object (&request->account);
   g_clear_object (&request->mastodon);
+  g_clear_object (&request->bluesky);
   g_clear_pointer (&request->who, wc_mastodon_account_free);
   g_clear_pointer (&request->screening, wc_screening_unref);
 }
@@ -191,6 +203,37 @@ can_have_requests (WcAccount *account)
 {
   return g_strcmp0 (wc_account_get_network (account), "mastodon") == 0
          && wc_account_get_connected_at (account) > 0;
+}
+
+/* A personal Bluesky account Whitecoat is signed in to: its new followers
+ * (listNotifications, reason follow) are screened as requests would be. */
+static gboolean
+can_have_new_followers (WcAccount *account)
+{
+  return g_strcmp0 (wc_account_get_network (account), "bluesky") == 0
+         && wc_account_get_identity (account) == WC_IDENTITY_PERSONAL
+         && wc_account_get_connected_at (account) > 0;
+}
+
+static gboolean
+is_polled (WcAccount *account)
+{
+  return can_have_requests (account) || can_have_new_followers (account);
+}
+
+static WcMastodonAccount *
+who_from_actor (WcBlueskyActor *actor)
+{
+  WcMastodonAccount *who = g_new0 (WcMastodonAccount, 1);
+
+  who->id = g_strdup (actor->did);
+  who->acct = g_strdup (actor->handle);
+  who->display_name = g_strdup (actor->display_name);
+  who->note = g_strdup (actor->description);
+  who->statuses_count = -1;
+  who->followers_count = -1;
+  who->following_count = -1;
+  return who;
 }
 
 static void
@@ -418,17 +461,23 @@ send_notifications (WcRequestsView *self)
       /* The notification may show on a locked screen: it names the
        * doctor's account, never the person who asks. */
       title = wc_account_dup_title (request->account);
-      /* Translators: %s is the doctor's personal account */
-      body = g_strdup_printf (_("Someone who looks like a patient asks to follow %s. Rule R2: do not accept "
-                                "patients on personal accounts. Nothing was answered."),
-                              title);
+      if (request->bluesky != NULL)
+        /* Translators: %s is the doctor's personal account */
+        body = g_strdup_printf (_("Someone who looks like a patient started following %s. Rule R2: keep patients "
+                                  "off personal accounts. Nothing was answered."),
+                                title);
+      else
+        /* Translators: %s is the doctor's personal account */
+        body = g_strdup_printf (_("Someone who looks like a patient asks to follow %s. Rule R2: do not accept "
+                                  "patients on personal accounts. Nothing was answered."),
+                                title);
       notification = g_notification_new (_("A Patient May Want to Follow Your Personal Account"));
       g_notification_set_body (notification, body);
       g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
       /* A click opens the Requests page. */
       g_notification_set_default_action_and_target (notification, "app.show-view", "s", "requests");
       if (self->application != NULL && g_application_get_is_registered (G_APPLICATION (self->application)))
-        g_application_send_notification (G_APPLICATION (self->application), "patient-request", notification);
+        wc_application_send_notification (self->application, "patient-request", notification);
       self->n_notifications++;
     }
 }
@@ -677,6 +726,12 @@ person_row (WcRequestsView *self,
     /* Translators: under a follower's name; the first %s is their handle,
      * the second the doctor's account */
     subtitle = g_strdup_printf (_("@%s follows %s"), request->who->acct, title);
+  else if (request->bluesky != NULL)
+    /* Translators: under a new follower's name (Bluesky has no follow
+     * requests); the first %s is their handle, the second the doctor's
+     * account, the third "Personal" or "Professional" */
+    subtitle = g_strdup_printf (_("@%s started following %s (%s)"), request->who->acct, title,
+                                wc_identity_kind_get_label (wc_account_get_identity (request->account)));
   else
     /* Translators: under a requester's name; the first %s is their handle,
      * the second the doctor's account, the third "Personal" or "Professional" */
@@ -704,6 +759,15 @@ person_row (WcRequestsView *self,
     {
       buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_REMOVE_FOLLOWER, _("_Remove from Followers"),
                                     "destructive-action", TRUE);
+    }
+  else if (request->bluesky != NULL)
+    {
+      gboolean warn = request->personal && verdict != WC_SCREENING_NO_SIGN;
+
+      /* Nothing to accept or decline: they already follow. */
+      buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_BLOCK, _("_Block"),
+                                    warn ? "suggested-action" : NULL, FALSE);
+      buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_MUTE, _("_Mute"), NULL, FALSE);
     }
   else
     {
@@ -766,6 +830,7 @@ typedef struct
   WcRequestsView *self;
   WcAccount      *account;
   WcMastodon     *mastodon;
+  WcBluesky      *bluesky;
   guint           pages;
   gboolean        review;
   char           *own_id;
@@ -777,6 +842,7 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->self);
   g_clear_object (&fetch->account);
   g_clear_object (&fetch->mastodon);
+  g_clear_object (&fetch->bluesky);
   g_free (fetch->own_id);
   g_free (fetch);
 }
@@ -890,7 +956,7 @@ on_snapshot_refreshed (GObject      *source,
 }
 
 /* "Follows your professional account" needs to know who does: read the
- * followers of professional Mastodon accounts when there is a request to a
+ * followers of professional Mastodon and Bluesky accounts when there is a request to a
  * personal account to screen and what is kept is missing or old. */
 static void
 refresh_snapshots (WcRequestsView *self)
@@ -913,7 +979,7 @@ refresh_snapshots (WcRequestsView *self)
     {
       WcAccount *account = g_ptr_array_index (accounts, i);
 
-      if (!can_have_requests (account))
+      if (!wc_follower_sync_can_read (account) || wc_account_get_connected_at (account) <= 0)
         continue;
       /* Only the date: the list itself is read by the screening. */
       if (now - wc_store_get_followers_taken_at (store, wc_account_get_id (account)) < SNAPSHOT_MAX_AGE)
@@ -967,6 +1033,69 @@ on_requests_page (GObject      *source,
   fetch_free (fetch);
 }
 
+/* Whether the new follower was answered through Whitecoat before: then it
+ * is not listed again (the notification stays on the server). */
+static gboolean
+answered_before (WcRequestsView *self,
+                 WcAccount      *account,
+                 const char     *remote_id)
+{
+  WcStore *store = get_store (self);
+  g_autoptr(WcFollowRequestRecord) record = NULL;
+
+  if (store == NULL)
+    return FALSE;
+  record = wc_store_load_follow_request (store, wc_account_get_id (account), remote_id, NULL);
+  return record != NULL && record->answered_at > 0;
+}
+
+static void
+on_new_followers (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  WcRequestsView *self = fetch->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(GPtrArray) actors = wc_bluesky_list_new_followers_finish (WC_BLUESKY (source), result, &next, &error);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (actors == NULL)
+    {
+      add_account_error (self, fetch->account, error);
+      fetch_done (self);
+      fetch_free (fetch);
+      return;
+    }
+  for (guint i = 0; i < self->collecting->len; i++)
+    {
+      Request *known = g_ptr_array_index (self->collecting, i);
+
+      if (known->account == fetch->account)
+        g_hash_table_add (seen, known->who->id);
+    }
+  for (guint i = 0; i < actors->len; i++)
+    {
+      WcBlueskyActor *actor = g_ptr_array_index (actors, i);
+
+      /* Someone who followed, unfollowed and followed again is one person. */
+      if (actor->did == NULL || g_hash_table_contains (seen, actor->did)
+          || (actor->followed_at > 0 && g_get_real_time () / G_USEC_PER_SEC - actor->followed_at > NEW_FOLLOWER_MAX_AGE)
+          || answered_before (self, fetch->account, actor->did))
+        continue;
+      g_ptr_array_add (self->collecting, request_new (fetch->account, fetch->bluesky, who_from_actor (actor)));
+      g_hash_table_add (seen, ((Request *) g_ptr_array_index (self->collecting, self->collecting->len - 1))->who->id);
+    }
+  if (next != NULL && ++fetch->pages < MAX_REQUEST_PAGES)
+    {
+      wc_bluesky_list_new_followers_async (fetch->bluesky, next, self->cancellable, on_new_followers, fetch);
+      return;
+    }
+  fetch_done (self);
+  fetch_free (fetch);
+}
+
 static void
 on_requests_open (GObject      *source,
                   GAsyncResult *result,
@@ -976,6 +1105,13 @@ on_requests_open (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(WcNetwork) network = wc_connection_open_finish (result, &error);
 
+  if (network != NULL && WC_IS_BLUESKY (network))
+    {
+      fetch->bluesky = WC_BLUESKY (g_steal_pointer (&network));
+      wc_bluesky_list_new_followers_async (fetch->bluesky, NULL, fetch->self->cancellable,
+                                           on_new_followers, fetch);
+      return;
+    }
   if (network == NULL || !WC_IS_MASTODON (network))
     {
       if (network == NULL)
@@ -1026,14 +1162,15 @@ wc_requests_view_refresh (WcRequestsView *self)
     {
       WcAccount *account = g_ptr_array_index (accounts, i);
 
-      if (!can_have_requests (account))
+      if (!is_polled (account))
         continue;
       self->pending++;
       wc_connection_open_async (account, self->cancellable, on_requests_open, fetch_new (self, account));
     }
   if (self->pending == 1)
     set_status (self, _("None of your accounts can receive follow requests through Whitecoat. Mastodon accounts "
-                        "that you signed in to and that approve their followers can."));
+                        "that you signed in to and that approve their followers can, and the new followers of "
+                        "personal Bluesky accounts you signed in to are checked too."));
   else
     set_status (self, _("Checking for requests…"));
   notify_busy (self);
@@ -1112,6 +1249,8 @@ done_text (WcRequestAnswer answer)
       return _("Request declined; your message was sent");
     case WC_REQUEST_ANSWER_BLOCK:
       return _("Blocked");
+    case WC_REQUEST_ANSWER_MUTE:
+      return _("Muted");
     case WC_REQUEST_ANSWER_REMOVE_FOLLOWER:
       return _("Removed from your followers");
     case WC_REQUEST_ANSWER_TAG_PATIENT:
@@ -1183,6 +1322,21 @@ on_relationship (GObject      *source,
 }
 
 static void
+on_bluesky_action (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Answer *answer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_bluesky_action_finish (WC_BLUESKY (source), result, &error))
+    answer_failed (answer, error);
+  else
+    answered (answer);
+  answer_free (answer);
+}
+
+static void
 on_point_posted (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -1228,6 +1382,18 @@ tag_person (WcRequestsView  *self,
       return;
     }
   audit_answer (self, request, answer);
+  /* A new follower who is not a patient needs nothing more: the answer
+   * is kept, and they leave the inbox. */
+  if (request->bluesky != NULL && !review && answer == WC_REQUEST_ANSWER_TAG_NOT_PATIENT)
+    {
+      guint index = find_request (self->requests, request);
+
+      record_answer (self, request, answer);
+      if (self->pending > 0 || self->snapshots_pending > 0)
+        g_hash_table_add (self->answered_keys, request_key (request));
+      if (index != G_MAXUINT)
+        g_ptr_array_remove_index (self->requests, index);
+    }
   wc_application_notify_people_changed (self->application);
   /* Screen again with the new tag. */
   screen_all (self, self->requests);
@@ -1261,6 +1427,25 @@ answer_request (WcRequestsView  *self,
   data->review = review;
   self->answering++;
   notify_busy (self);
+
+  if (request->bluesky != NULL)
+    {
+      if (answer == WC_REQUEST_ANSWER_BLOCK)
+        wc_bluesky_block_async (request->bluesky, id, self->cancellable, on_bluesky_action, data);
+      else if (answer == WC_REQUEST_ANSWER_MUTE)
+        wc_bluesky_mute_async (request->bluesky, id, self->cancellable, on_bluesky_action, data);
+      else
+        {
+          /* Bluesky has no requests to accept or decline. */
+          g_autoptr(GError) error = g_error_new_literal (WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
+                                                         _("Bluesky has no follow requests: block or mute a "
+                                                           "new follower instead."));
+
+          answer_failed (data, error);
+          answer_free (data);
+        }
+      return;
+    }
 
   switch (answer)
     {
@@ -1299,6 +1484,7 @@ answer_request (WcRequestsView  *self,
     case WC_REQUEST_ANSWER_TAG_PATIENT:
     case WC_REQUEST_ANSWER_TAG_NOT_PATIENT:
     case WC_REQUEST_ANSWER_CHECKED:
+    case WC_REQUEST_ANSWER_MUTE:
     default:
       g_warn_if_reached ();
       answer_free (data);
@@ -1637,7 +1823,7 @@ any_personal_requests_account (WcRequestsView *self)
   g_autoptr(GPtrArray) accounts = store != NULL ? wc_store_list_accounts (store, WC_IDENTITY_PERSONAL, NULL) : NULL;
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
-    if (can_have_requests (g_ptr_array_index (accounts, i)))
+    if (is_polled (g_ptr_array_index (accounts, i)))
       return TRUE;
   return FALSE;
 }
