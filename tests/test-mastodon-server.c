@@ -926,7 +926,11 @@ test_verify_credentials (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
   field = json_array_get_object_element (array, 0);
   g_assert_cmpstr (json_object_get_string_member (field, "name"), ==, "Web");
-  g_assert_cmpstr (json_object_get_string_member (field, "value"), ==, "https://carol.example");
+  /* Rendered as Mastodon does: a link with rel="me"; source[fields] keeps the text. */
+  g_assert_cmpstr (json_object_get_string_member (field, "value"), ==,
+                   "<a href=\"https://carol.example\" target=\"_blank\" rel=\"nofollow noopener me\" "
+                   "translate=\"no\"><span class=\"invisible\">https://</span><span class=\"\">carol.example"
+                   "</span><span class=\"invisible\"></span></a>");
   g_assert_false (json_object_get_null_member (field, "verified_at"));
   g_assert_true (json_object_get_null_member (json_array_get_object_element (array, 1),
                                               "verified_at"));
@@ -937,6 +941,8 @@ test_verify_credentials (Fixture       *f,
   g_assert_true (json_object_get_null_member (source, "language"));
   g_assert_cmpstr (json_object_get_string_member (source, "note"), ==, "GP & <teacher>");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (source, "fields")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (source, "fields"), 0),
+                                                  "value"), ==, "https://carol.example");
   /* Alice's follow of a locked account is a request too. */
   g_assert_cmpint (json_object_get_int_member (source, "follow_requests_count"), ==, 3);
   g_assert_false (json_object_get_boolean_member (source, "discoverable"));

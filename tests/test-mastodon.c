@@ -1395,6 +1395,101 @@ test_settings (Fixture       *f,
   g_assert_cmpuint (wc_mastodon_server_get_follower_count (f->server, "alice"), ==, 5);
 }
 
+static WcMastodonProfile *
+update_profile (WcMastodon                    *mastodon,
+                const WcMastodonProfileUpdate *update,
+                GError                       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wc_mastodon_update_profile_async (mastodon, update, NULL, store_result, &result);
+  return wc_mastodon_update_profile_finish (mastodon, await (&result), error);
+}
+
+static WcMastodonField *
+field_at (GPtrArray *fields,
+          guint      i)
+{
+  g_assert_nonnull (fields);
+  g_assert_cmpuint (i, <, fields->len);
+  return g_ptr_array_index (fields, i);
+}
+
+/* The bio and the fields through update_credentials and back. */
+static void
+test_profile_texts (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char * const four[] = { "Web", "https://alice.example/", "Clinic", "Ward 3 & 4",
+                                "Pronouns", "she/her", "Mastodon", "@bob@other.example", NULL };
+  const char * const five[] = { "a", "1", "b", "2", "c", "3", "d", "4", "e", "5", NULL };
+  const char * const one[] = { "Clinic", "Ward 3 & 4", NULL };
+  WcMastodonProfileUpdate update = { TRUE, four, "GP in Leiden.\nSee https://alice.example/about & more" };
+  WcMastodonProfileUpdate too_many = { TRUE, five, NULL };
+  WcMastodonProfileUpdate keep_fields = { FALSE, NULL, "Only the bio" };
+  WcMastodonProfileUpdate fewer = { TRUE, one, NULL };
+  WcMastodonProfileUpdate none = { TRUE, NULL, NULL };
+  g_autoptr(WcMastodonProfile) written = NULL;
+  g_autoptr(WcMastodonProfile) read_back = NULL;
+  g_autoptr(WcMastodonProfile) refused = NULL;
+  g_autoptr(WcMastodonProfile) bio_only = NULL;
+  g_autoptr(WcMastodonProfile) one_left = NULL;
+  g_autoptr(WcMastodonProfile) cleared = NULL;
+  g_autoptr(JsonObject) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  written = update_profile (f->mastodon, &update, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (written->note, ==, update.note);
+  g_assert_true (written->note_is_source);
+
+  read_back = verify (f->mastodon, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read_back->note, ==, "GP in Leiden.\nSee https://alice.example/about & more");
+  /* The rendered bio: a link, the ampersand escaped. */
+  g_assert_nonnull (strstr (read_back->note_html, "href=\"https://alice.example/about\""));
+  g_assert_nonnull (strstr (read_back->note_html, "&amp; more"));
+  g_assert_cmpuint (read_back->fields->len, ==, 4);
+  g_assert_cmpuint (read_back->source_fields->len, ==, 4);
+  g_assert_cmpstr (field_at (read_back->fields, 0)->name, ==, "Web");
+  /* fields: rendered HTML with rel="me"; source[fields]: as written. */
+  g_assert_nonnull (strstr (field_at (read_back->fields, 0)->value, "rel=\"nofollow noopener me\""));
+  g_assert_cmpstr (field_at (read_back->source_fields, 0)->value, ==, "https://alice.example/");
+  g_assert_cmpstr (field_at (read_back->fields, 1)->value, ==, "Ward 3 &amp; 4");
+  g_assert_cmpstr (field_at (read_back->source_fields, 1)->value, ==, "Ward 3 & 4");
+  g_assert_cmpstr (field_at (read_back->source_fields, 3)->value, ==, "@bob@other.example");
+
+  /* In the server's own state. */
+  account = wc_mastodon_server_dup_account (f->server, "alice");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (account, "source"), "note"), ==,
+                   update.note);
+
+  /* At most four fields: the server refuses, nothing changes. */
+  refused = update_profile (f->mastodon, &too_many, &error);
+  g_assert_null (refused);
+  g_assert_error (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_REJECTED);
+  g_clear_error (&error);
+
+  /* The bio alone leaves the fields. */
+  bio_only = update_profile (f->mastodon, &keep_fields, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bio_only->note, ==, "Only the bio");
+  g_assert_cmpuint (bio_only->source_fields->len, ==, 4);
+
+  /* Fields replace all fields; none removes them all. */
+  one_left = update_profile (f->mastodon, &fewer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (one_left->source_fields->len, ==, 1);
+  g_assert_cmpstr (field_at (one_left->source_fields, 0)->name, ==, "Clinic");
+  g_assert_cmpstr (one_left->note, ==, "Only the bio");
+  cleared = update_profile (f->mastodon, &none, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cleared->fields->len, ==, 0);
+  g_assert_cmpuint (cleared->source_fields->len, ==, 0);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "PATCH", "/api/v1/accounts/update_credentials"),
+                    ==, 5);
+}
+
 /* --- Errors ------------------------------------------------------------- */
 
 static void
@@ -1605,6 +1700,7 @@ main (int   argc,
   g_test_add_func ("/mastodon/followers/hidden", test_followers_hidden);
   ADD ("follow-requests/decisions", test_follow_request_decisions);
   ADD ("settings/round-trip", test_settings);
+  ADD ("profile/note-and-fields", test_profile_texts);
   ADD ("errors/classes", test_error_classes);
   ADD ("errors/no-token-anywhere", test_no_token_anywhere);
 

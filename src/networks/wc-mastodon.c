@@ -87,6 +87,9 @@ wc_mastodon_profile_free (WcMastodonProfile *profile)
   g_free (profile->handle);
   g_free (profile->avatar);
   g_clear_pointer (&profile->fields, g_ptr_array_unref);
+  g_free (profile->note);
+  g_free (profile->note_html);
+  g_clear_pointer (&profile->source_fields, g_ptr_array_unref);
   g_free (profile);
 }
 
@@ -914,6 +917,29 @@ fields_from_json (JsonObject *object)
   return fields;
 }
 
+/* The bio and the fields as the user wrote them (source[note],
+ * source[fields]): what can be edited and sent back. Without a source the
+ * bio's text is read from its HTML. */
+static void
+profile_read_texts (WcMastodonProfile *profile,
+                    JsonObject        *object,
+                    JsonObject        *source)
+{
+  const char *written = source != NULL ? json_object_get_string_member_with_default (source, "note", NULL) : NULL;
+  JsonNode *source_fields = source != NULL ? json_object_get_member (source, "fields") : NULL;
+
+  profile->note_html = g_strdup (json_object_get_string_member_with_default (object, "note", NULL));
+  if (written != NULL)
+    {
+      profile->note = g_strdup (written);
+      profile->note_is_source = TRUE;
+    }
+  else
+    profile->note = wc_mastodon_normalize_text (profile->note_html, TRUE);
+  if (source_fields != NULL && JSON_NODE_HOLDS_ARRAY (source_fields))
+    profile->source_fields = fields_from_json (source);
+}
+
 static WcMastodonProfile *
 profile_from_json (gint64      account_id,
                    const char *base_url,
@@ -956,6 +982,7 @@ profile_from_json (gint64      account_id,
   profile->state->following_count = json_object_get_int_member_with_default (object, "following_count", -1);
   if (source != NULL)
     profile->state->default_visibility = g_strdup (json_object_get_string_member_with_default (source, "privacy", NULL));
+  profile_read_texts (profile, object, source);
   return profile;
 }
 
@@ -3469,6 +3496,81 @@ WcMastodonProfile *
 wc_mastodon_update_settings_finish (WcMastodon    *self,
                                     GAsyncResult  *result,
                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * wc_mastodon_update_profile_async:
+ * @update: the fields and the bio to send
+ *
+ * Changes profile texts with `PATCH /api/v1/accounts/update_credentials`
+ * (form-encoded, `fields_attributes[i][name]`/`[value]`, `note`) and
+ * returns the account as the server now describes it.
+ */
+void
+wc_mastodon_update_profile_async (WcMastodon                    *self,
+                                  const WcMastodonProfileUpdate *update,
+                                  GCancellable                  *cancellable,
+                                  GAsyncReadyCallback            callback,
+                                  gpointer                       user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+
+  g_task_set_source_tag (task, wc_mastodon_update_profile_async);
+  g_return_if_fail (update != NULL);
+  if (!check_ready (self, task))
+    return;
+
+  if (update->set_fields)
+    {
+      guint n = 0;
+
+      for (guint i = 0; update->fields != NULL && update->fields[i] != NULL && update->fields[i + 1] != NULL; i += 2)
+        {
+          g_hash_table_insert (form, g_strdup_printf ("fields_attributes[%u][name]", n),
+                               (gpointer) update->fields[i]);
+          g_hash_table_insert (form, g_strdup_printf ("fields_attributes[%u][value]", n),
+                               (gpointer) update->fields[i + 1]);
+          n++;
+        }
+      /* No field at all: one blank entry, which Mastodon drops, says
+       * "none" where sending nothing would say "unchanged". */
+      if (n == 0)
+        {
+          g_hash_table_insert (form, g_strdup ("fields_attributes[0][name]"), (gpointer) "");
+          g_hash_table_insert (form, g_strdup ("fields_attributes[0][value]"), (gpointer) "");
+        }
+    }
+  if (update->note != NULL)
+    g_hash_table_insert (form, g_strdup ("note"), (gpointer) update->note);
+  if (g_hash_table_size (form) == 0)
+    {
+      g_task_return_new_error (task, WC_NETWORK_ERROR, WC_NETWORK_ERROR_REJECTED,
+                               _("There is nothing to change in the profile."));
+      return;
+    }
+
+  url = g_strconcat (self->base_url, "/api/v1/accounts/update_credentials", NULL);
+  msg = new_form_message ("PATCH", url, form);
+  inner = g_task_new (NULL, cancellable, on_credentials, g_steal_pointer (&task));
+  send_request (self->session, msg, self->token, inner);
+}
+
+/**
+ * wc_mastodon_update_profile_finish:
+ *
+ * Returns: (transfer full): the account with its new profile texts
+ */
+WcMastodonProfile *
+wc_mastodon_update_profile_finish (WcMastodon    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

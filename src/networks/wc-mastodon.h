@@ -62,6 +62,13 @@ typedef struct
   GPtrArray      *fields;           /* of WcMastodonField */
   WcTristate      sensitive;        /* source[sensitive]: media marked sensitive by default */
   gint64          follow_requests_count;  /* -1 = unknown */
+  /* Added for the cross-link audit and its fixes. */
+  char           *note;           /* the bio as plain text: source[note] as the user wrote it,
+                                   * else the text of the rendered bio; never NULL */
+  char           *note_html;      /* the bio as the server renders it; nullable */
+  gboolean        note_is_source; /* @note is source[note], safe to edit and send back */
+  GPtrArray      *source_fields;  /* of WcMastodonField: source[fields], the values as written
+                                   * (plain text); NULL when the server does not send them */
 } WcMastodonProfile;
 
 void wc_mastodon_profile_free (WcMastodonProfile *profile);
@@ -417,6 +424,26 @@ void               wc_mastodon_update_settings_async  (WcMastodon               
 WcMastodonProfile *wc_mastodon_update_settings_finish (WcMastodon               *self,
                                                        GAsyncResult             *result,
                                                        GError                  **error);
+
+/* Profile texts (added for the cross-link fixes). With @set_fields the
+ * fields given replace all of the profile's fields (`fields_attributes[i]`;
+ * no pairs remove them all; Mastodon allows 4); a %NULL @note leaves the
+ * bio as it is. Values are plain text, as the user would type them. */
+typedef struct
+{
+  gboolean            set_fields;
+  const char * const *fields;  /* name, value, name, value …, NULL-terminated; nullable */
+  const char         *note;    /* nullable */
+} WcMastodonProfileUpdate;
+
+void               wc_mastodon_update_profile_async   (WcMastodon                    *self,
+                                                       const WcMastodonProfileUpdate *update,
+                                                       GCancellable                  *cancellable,
+                                                       GAsyncReadyCallback            callback,
+                                                       gpointer                       user_data);
+WcMastodonProfile *wc_mastodon_update_profile_finish  (WcMastodon                    *self,
+                                                       GAsyncResult                  *result,
+                                                       GError                       **error);
 
 /* Reconciling the outbox (added for the scheduler): the account's recent
  * statuses and its scheduled statuses, to find a post whose answer was

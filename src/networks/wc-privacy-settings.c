@@ -225,6 +225,8 @@ reading_from_profile (WcAccount         *account,
   if (reading->state->taken_at == 0)
     reading->state->taken_at = g_get_real_time () / G_USEC_PER_SEC;
   reading->profile = wc_profile_new_for_account (account);
+  g_free (reading->profile->note);
+  reading->profile->note = g_strdup (profile->note);
   if (profile->display_name != NULL && *profile->display_name != '\0')
     {
       g_free (reading->profile->display_name);

@@ -10,6 +10,7 @@
 #include "wc-privacy-health.h"
 #include "wc-privacy-settings.h"
 #include "wc-privacy-view.h"
+#include "wc-profile-fix.h"
 #include "wc-store-privacy.h"
 #include "wc-window.h"
 
@@ -37,6 +38,10 @@ struct _WcPrivacyView
   gboolean              dirty;
   gboolean              offered;
   char                 *last_notification;
+  /* Fixing a cross-link finding: the confirmation shown, and whether a
+   * fix is being prepared, confirmed or sent. */
+  AdwMessageDialog     *fix_dialog;
+  gboolean              fixing;
 
   GtkStack             *stack;
   GtkWidget            *banner;
@@ -50,6 +55,7 @@ G_DEFINE_FINAL_TYPE (WcPrivacyView, wc_privacy_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_CHECKING,
+  PROP_FIXING,
   N_PROPS
 };
 
@@ -294,9 +300,62 @@ account_row (WcPrivacyView *self,
   return row;
 }
 
+static WcAccount *
+find_account (GPtrArray *accounts,
+              gint64     id)
+{
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    if (wc_account_get_id (g_ptr_array_index (accounts, i)) == id)
+      return g_ptr_array_index (accounts, i);
+  return NULL;
+}
+
+static GtkWidget *
+row_button (const char *label,
+            const char *action,
+            GVariant   *target)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  return button;
+}
+
+/* "Fix…" where the API can remove the finding; otherwise the page where
+ * the user fixes it, where there is one. */
+static void
+add_fix_button (GtkWidget          *row,
+                WcAccount          *account,
+                WcCrosslinkFinding *finding,
+                guint               index)
+{
+  g_autofree char *url = NULL;
+  GtkWidget *button;
+
+  if (account == NULL)
+    return;
+  if (wc_profile_fix_can_fix (account, finding))
+    {
+      button = row_button (_("_Fix…"), "privacy.fix-finding", g_variant_new_uint32 (index));
+      gtk_widget_set_tooltip_text (button, _("Remove it from the profile through the network, after you have seen "
+                                             "the change"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  else if ((url = wc_profile_fix_dup_settings_url (account, finding)) != NULL)
+    {
+      button = row_button (_("Open Settings _Page"), "privacy.open-settings", g_variant_new_string (url));
+      gtk_widget_add_css_class (button, "flat");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+}
+
 static void
 fill_links (WcPrivacyView *self)
 {
+  g_autoptr(GPtrArray) accounts = NULL;
+
   clear_rows (self, self->links_group, LINK_ROWS);
   if (self->findings == NULL || self->findings->len == 0)
     {
@@ -321,6 +380,9 @@ fill_links (WcPrivacyView *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), finding->message);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), finding->fix);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      if (accounts == NULL)
+        accounts = load_accounts (self);
+      add_fix_button (row, find_account (accounts, finding->account_id), finding, i);
       add_row (self, self->links_group, LINK_ROWS, row);
     }
 }
@@ -450,7 +512,7 @@ send_notifications (WcPrivacyView *self)
 
       g_notification_set_body (notification, body);
       g_notification_set_default_action_and_target (notification, "app.show-view", "s", "privacy");
-      g_application_send_notification (G_APPLICATION (self->application), "privacy-drift", notification);
+      wc_application_send_notification (self->application, "privacy-drift", notification);
       self->last_notification = g_steal_pointer (&body);
     }
   if (n_overdue > 0)
@@ -465,7 +527,7 @@ send_notifications (WcPrivacyView *self)
 
       g_notification_set_body (notification, body);
       g_notification_set_default_action_and_target (notification, "app.show-view", "s", "privacy");
-      g_application_send_notification (G_APPLICATION (self->application), "privacy-review", notification);
+      wc_application_send_notification (self->application, "privacy-review", notification);
       if (self->last_notification == NULL)
         self->last_notification = g_steal_pointer (&body);
       else
@@ -548,6 +610,49 @@ on_avatar_hashed (GObject      *source,
 }
 
 static void
+on_bio_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autofree ReadData *data = user_data;
+  WcPrivacyView *self = data->self;
+  gint64 id = data->account_id;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcProfile) read = wc_profile_fix_read_finish (result, &error);
+  WcProfile *profile;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  profile = g_hash_table_lookup (self->profiles, &id);
+  if (read == NULL)
+    g_debug ("No bio for account %" G_GINT64_FORMAT ": %s", id, error->message);
+  else if (profile != NULL)
+    {
+      g_free (profile->note);
+      profile->note = g_steal_pointer (&read->note);
+    }
+  check_done (self);
+}
+
+/* The settings reading carries no bio (wc-privacy-settings.c does not copy
+ * WcMastodonProfile's note yet): read it for the audit. */
+static void
+read_bio (WcPrivacyView *self,
+          gint64         id)
+{
+  g_autoptr(WcAccount) account = wc_store_get_account (wc_application_get_store (self->application), id, NULL);
+  ReadData *data;
+
+  if (account == NULL || g_strcmp0 (wc_account_get_network (account), "mastodon") != 0)
+    return;
+  data = g_new0 (ReadData, 1);
+  data->self = self;
+  data->account_id = id;
+  self->pending++;
+  wc_profile_fix_read_async (account, self->cancellable, on_bio_read, data);
+}
+
+static void
 on_settings_read (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -568,6 +673,8 @@ on_settings_read (GObject      *source,
       return;
     }
   wc_store_save_account_state (wc_application_get_store (self->application), reading->state, NULL);
+  if (reading->profile != NULL && reading->profile->note == NULL)
+    read_bio (self, id);
   g_hash_table_insert (self->profiles, id_key (id), g_steal_pointer (&reading->profile));
   if (reading->avatar_url != NULL)
     {
@@ -710,6 +817,241 @@ review_account_action (GtkWidget  *widget,
   open_for_ids (WC_PRIVACY_VIEW (widget), FALSE, g_variant_get_int64 (parameter));
 }
 
+/* --- Fixing a finding through the API ----------------------------------- */
+
+typedef struct
+{
+  WcPrivacyView *self;
+  WcAccount     *account;
+  WcProfileFix  *fix;
+} FixData;
+
+static void
+fix_data_free (FixData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->account);
+  wc_profile_fix_free (data->fix);
+  g_free (data);
+}
+
+static void
+set_fixing (WcPrivacyView *self,
+            gboolean       fixing)
+{
+  if (self->fixing == fixing)
+    return;
+  self->fixing = fixing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIXING]);
+}
+
+static GtkWindow *
+parent_window (WcPrivacyView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* The network's own words (WC_NETWORK_ERROR messages are written for the
+ * user), under a heading that says nothing was lost. */
+static void
+show_error (WcPrivacyView *self,
+            const char    *heading,
+            const GError  *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+text_block (const char *title,
+            const char *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *body = gtk_label_new (text);
+
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (card, "card");
+  gtk_label_set_xalign (GTK_LABEL (body), 0);
+  gtk_label_set_wrap (GTK_LABEL (body), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (body), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (body), TRUE);
+  gtk_widget_set_margin_start (body, 12);
+  gtk_widget_set_margin_end (body, 12);
+  gtk_widget_set_margin_top (body, 8);
+  gtk_widget_set_margin_bottom (body, 8);
+  gtk_box_append (GTK_BOX (card), body);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), card);
+  return box;
+}
+
+static void
+on_fix_applied (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FixData *data = user_data;
+  WcPrivacyView *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcProfile) profile = wc_profile_fix_apply_finish (result, &error);
+  gint64 id = wc_account_get_id (data->account);
+  GtkRoot *root;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fix_data_free (data);
+      return;
+    }
+  if (profile == NULL)
+    show_error (self, _("The Profile Was Not Changed"), error);
+  else
+    {
+      WcProfile *old = g_hash_table_lookup (self->profiles, &id);
+
+      /* The avatar did not change: keep its hash. */
+      if (old != NULL)
+        {
+          profile->has_avatar_hash = old->has_avatar_hash;
+          profile->avatar_hash = old->avatar_hash;
+        }
+      g_hash_table_insert (self->profiles, id_key (id), g_steal_pointer (&profile));
+      wc_privacy_view_reload (self);
+      root = gtk_widget_get_root (GTK_WIDGET (self));
+      if (WC_IS_WINDOW (root))
+        wc_window_add_toast (WC_WINDOW (root), adw_toast_new (_("Removed from your profile")));
+    }
+  set_fixing (self, FALSE);
+  fix_data_free (data);
+}
+
+static void
+on_fix_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  FixData *data = user_data;
+  WcPrivacyView *self = data->self;
+
+  if (self->fix_dialog == dialog)
+    self->fix_dialog = NULL;
+  if (g_strcmp0 (response, "remove") != 0 || self->application == NULL)
+    {
+      set_fixing (self, FALSE);
+      fix_data_free (data);
+      return;
+    }
+  wc_profile_fix_apply_async (data->account, data->fix, wc_application_get_store (self->application),
+                              self->cancellable, on_fix_applied, data);
+}
+
+static void
+on_fix_prepared (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FixData *data = user_data;
+  WcPrivacyView *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *extra;
+  const WcProfileFix *fix;
+
+  data->fix = wc_profile_fix_prepare_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->application == NULL)
+    {
+      fix_data_free (data);
+      return;
+    }
+  if (data->fix == NULL)
+    {
+      show_error (self, _("The Profile Cannot Be Changed"), error);
+      set_fixing (self, FALSE);
+      fix_data_free (data);
+      return;
+    }
+
+  fix = data->fix;
+  if (fix->kind == WC_PROFILE_FIX_REMOVE_FIELD)
+    /* Translators: 1: where in the profile, e.g. field “Website”, 2: an account */
+    body = g_strdup_printf (_("Whitecoat will send the profile fields of %2$s without the %1$s. Nothing is sent "
+                              "until you choose Remove."),
+                            fix->where, fix->handle);
+  else
+    /* Translators: 1: a word, link or account, 2: an account */
+    body = g_strdup_printf (_("Whitecoat will send the bio of %2$s without “%1$s”. Nothing is sent until you "
+                              "choose Remove."),
+                            fix->evidence, fix->handle);
+  dialog = adw_message_dialog_new (parent_window (self),
+                                   fix->kind == WC_PROFILE_FIX_REMOVE_FIELD ? _("Remove the Field?")
+                                                                            : _("Change the Bio?"),
+                                   body);
+  extra = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (extra),
+                  text_block (_("Now"), *fix->before != '\0' ? fix->before : _("(empty)")));
+  gtk_box_append (GTK_BOX (extra),
+                  text_block (_("After the change"),
+                              *fix->after != '\0' ? fix->after
+                                                  : fix->kind == WC_PROFILE_FIX_REMOVE_FIELD ? _("(no fields)")
+                                                                                            : _("(empty bio)")));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), extra);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_fix_response), data);
+  self->fix_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+fix_finding_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WcPrivacyView *self = WC_PRIVACY_VIEW (widget);
+  guint index = g_variant_get_uint32 (parameter);
+  g_autoptr(GPtrArray) accounts = NULL;
+  WcCrosslinkFinding *finding;
+  WcAccount *account;
+  FixData *data;
+
+  if (self->fixing || self->application == NULL || self->findings == NULL || index >= self->findings->len)
+    return;
+  finding = g_ptr_array_index (self->findings, index);
+  accounts = load_accounts (self);
+  account = find_account (accounts, finding->account_id);
+  if (account == NULL || !wc_profile_fix_can_fix (account, finding))
+    return;
+  set_fixing (self, TRUE);
+  data = g_new0 (FixData, 1);
+  data->self = g_object_ref (self);
+  data->account = g_object_ref (account);
+  /* The profile is read again now: the fix is planned on what the server
+   * holds, not on what the last check saw. */
+  wc_profile_fix_prepare_async (account, finding, self->cancellable, on_fix_prepared, data);
+}
+
+static void
+open_settings_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  gtk_show_uri (parent_window (WC_PRIVACY_VIEW (widget)), g_variant_get_string (parameter, NULL),
+                GDK_CURRENT_TIME);
+}
+
 static void
 check_action (GtkWidget  *widget,
               const char *action_name,
@@ -815,6 +1157,9 @@ wc_privacy_view_get_property (GObject    *object,
     case PROP_CHECKING:
       g_value_set_boolean (value, wc_privacy_view_get_checking (WC_PRIVACY_VIEW (object)));
       break;
+    case PROP_FIXING:
+      g_value_set_boolean (value, wc_privacy_view_get_fixing (WC_PRIVACY_VIEW (object)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -833,12 +1178,16 @@ wc_privacy_view_class_init (WcPrivacyViewClass *klass)
 
   properties[PROP_CHECKING] = g_param_spec_boolean ("checking", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_FIXING] = g_param_spec_boolean ("fixing", NULL, NULL, FALSE,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "privacy.review-all", NULL, review_all_action);
   gtk_widget_class_install_action (widget_class, "privacy.review-unreviewed", NULL, review_unreviewed_action);
   gtk_widget_class_install_action (widget_class, "privacy.review-account", "x", review_account_action);
   gtk_widget_class_install_action (widget_class, "privacy.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "privacy.fix-finding", "u", fix_finding_action);
+  gtk_widget_class_install_action (widget_class, "privacy.open-settings", "s", open_settings_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -1001,4 +1350,30 @@ wc_privacy_view_get_last_notification (WcPrivacyView *self)
 {
   g_return_val_if_fail (WC_IS_PRIVACY_VIEW (self), NULL);
   return self->last_notification;
+}
+
+/**
+ * wc_privacy_view_get_fixing:
+ *
+ * Returns: whether a fix is being prepared, waits for the user's word or
+ *   is being sent
+ */
+gboolean
+wc_privacy_view_get_fixing (WcPrivacyView *self)
+{
+  g_return_val_if_fail (WC_IS_PRIVACY_VIEW (self), FALSE);
+  return self->fixing;
+}
+
+/**
+ * wc_privacy_view_get_fix_dialog:
+ *
+ * Returns: (transfer none) (nullable): the confirmation of a fix while it
+ *   is shown
+ */
+AdwMessageDialog *
+wc_privacy_view_get_fix_dialog (WcPrivacyView *self)
+{
+  g_return_val_if_fail (WC_IS_PRIVACY_VIEW (self), NULL);
+  return self->fix_dialog;
 }

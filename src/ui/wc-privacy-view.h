@@ -17,7 +17,10 @@ G_BEGIN_DECLS
  * a setting drifted.
  *
  * Actions: privacy.review-all, privacy.review-unreviewed, privacy.check,
- * privacy.review-account (x: an account id). */
+ * privacy.review-account (x: an account id), privacy.fix-finding (u: the
+ * index of a cross-link finding that can be fixed through the API: reads
+ * the profile, shows the change and sends it only on "Remove"),
+ * privacy.open-settings (s: a settings page address). */
 
 #define WC_TYPE_PRIVACY_VIEW (wc_privacy_view_get_type ())
 G_DECLARE_FINAL_TYPE (WcPrivacyView, wc_privacy_view, WC, PRIVACY_VIEW, GtkWidget)
@@ -43,5 +46,9 @@ GPtrArray  *wc_privacy_view_get_findings    (WcPrivacyView *self);
 gboolean    wc_privacy_view_get_banner_visible (WcPrivacyView *self);
 /* The text of the last notification sent, or NULL. */
 const char *wc_privacy_view_get_last_notification (WcPrivacyView *self);
+/* Whether a fix is under way ("notify::fixing"), and its confirmation
+ * while it is shown. */
+gboolean    wc_privacy_view_get_fixing      (WcPrivacyView *self);
+AdwMessageDialog *wc_privacy_view_get_fix_dialog (WcPrivacyView *self);
 
 G_END_DECLS

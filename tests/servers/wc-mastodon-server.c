@@ -415,18 +415,6 @@ is_blank (const char *text)
   return TRUE;
 }
 
-static char *
-text_to_html (const char *text)
-{
-  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
-  g_auto(GStrv) lines = g_strsplit (escaped, "\n", -1);
-  g_autofree char *joined = g_strjoinv ("<br />", lines);
-
-  if (*joined == '\0')
-    return g_strdup ("");
-  return g_strdup_printf ("<p>%s</p>", joined);
-}
-
 /* --- Status content as Mastodon renders it --------------------------------
  * (app/lib/text_formatter.rb): paragraphs split at blank lines, line
  * breaks as <br />, http(s) links with the "invisible" prefix and the
@@ -1395,9 +1383,26 @@ app_new (WcMastodonServer *self,
 /* ------------------------------------------------------------------------ */
 /* Entities                                                                  */
 
+/* A field's value as Mastodon renders it (html_aware_format, one line):
+ * links, hashtags and mentions as in a status, without the paragraph, and
+ * a link with rel="me" so that a page linking back verifies it. */
+static char *
+render_field_value (WcMastodonServer *self,
+                    const char       *text)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return g_strdup ("");
+  render_paragraph (self, html, text);
+  g_string_replace (html, "rel=\"nofollow noopener\"", "rel=\"nofollow noopener me\"", 0);
+  return g_string_free (g_steal_pointer (&html), FALSE);
+}
+
 static JsonArray *
-user_fields_to_json (User     *user,
-                     gboolean  html)
+user_fields_to_json (WcMastodonServer *self,
+                     User             *user,
+                     gboolean          html)
 {
   JsonArray *array = json_array_new ();
 
@@ -1409,7 +1414,7 @@ user_fields_to_json (User     *user,
       json_object_set_string_member (object, "name", field->name);
       if (html)
         {
-          g_autofree char *value = g_markup_escape_text (field->value, -1);
+          g_autofree char *value = render_field_value (self, field->value);
 
           json_object_set_string_member (object, "value", value);
         }
@@ -1449,7 +1454,8 @@ user_to_json (WcMastodonServer *self,
   JsonObject *object = json_object_new ();
   g_autofree char *url = g_strdup_printf ("%s/@%s", self->base_url, user->username);
   g_autofree char *uri = g_strdup_printf ("%s/users/%s", self->base_url, user->username);
-  g_autofree char *note = text_to_html (user->note);
+  /* The bio is rendered as a status is: links, mentions, hashtags. */
+  g_autofree char *note = render_status_content (self, user->note);
   Status *last = NULL;
 
   set_id (object, "id", user->id);
@@ -1486,7 +1492,7 @@ user_to_json (WcMastodonServer *self,
     }
   else
     json_object_set_null_member (object, "last_status_at");
-  json_object_set_array_member (object, "fields", user_fields_to_json (user, TRUE));
+  json_object_set_array_member (object, "fields", user_fields_to_json (self, user, TRUE));
 
   if (credential)
     {
@@ -1496,7 +1502,7 @@ user_to_json (WcMastodonServer *self,
       json_object_set_boolean_member (source, "sensitive", user->sensitive);
       set_string_or_null (source, "language", user->language);
       json_object_set_string_member (source, "note", user->note);
-      json_object_set_array_member (source, "fields", user_fields_to_json (user, FALSE));
+      json_object_set_array_member (source, "fields", user_fields_to_json (self, user, FALSE));
       json_object_set_int_member (source, "follow_requests_count", user->requests.edges->len);
       json_object_set_boolean_member (source, "discoverable", user->discoverable);
       json_object_set_boolean_member (source, "indexable", user->indexable);
