@@ -271,12 +271,15 @@ account_row (WcPrivacyView *self,
   GtkWidget *icon;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  /* The same name can be on several accounts: say which one. */
+  /* The same name can be on several accounts: say which one, and which
+   * identity it belongs to (the list holds both). */
   {
-    g_autofree char *subtitle = g_strdup_printf ("%s · %s\n%s",
+    g_autofree char *identity = wc_application_dup_identity_name (self->application,
+                                                                   wc_account_get_identity (entry->account));
+    g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s\n%s",
                                                  info != NULL ? wc_network_info_get_name (info)
                                                               : wc_account_get_network (entry->account),
-                                                 wc_account_get_handle (entry->account), summary);
+                                                 wc_account_get_handle (entry->account), identity, summary);
 
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   }
