@@ -613,49 +613,6 @@ on_avatar_hashed (GObject      *source,
 }
 
 static void
-on_bio_read (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autofree ReadData *data = user_data;
-  WcPrivacyView *self = data->self;
-  gint64 id = data->account_id;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcProfile) read = wc_profile_fix_read_finish (result, &error);
-  WcProfile *profile;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  profile = g_hash_table_lookup (self->profiles, &id);
-  if (read == NULL)
-    g_debug ("No bio for account %" G_GINT64_FORMAT ": %s", id, error->message);
-  else if (profile != NULL)
-    {
-      g_free (profile->note);
-      profile->note = g_steal_pointer (&read->note);
-    }
-  check_done (self);
-}
-
-/* The settings reading carries no bio (wc-privacy-settings.c does not copy
- * WcMastodonProfile's note yet): read it for the audit. */
-static void
-read_bio (WcPrivacyView *self,
-          gint64         id)
-{
-  g_autoptr(WcAccount) account = wc_store_get_account (wc_application_get_store (self->application), id, NULL);
-  ReadData *data;
-
-  if (account == NULL || g_strcmp0 (wc_account_get_network (account), "mastodon") != 0)
-    return;
-  data = g_new0 (ReadData, 1);
-  data->self = self;
-  data->account_id = id;
-  self->pending++;
-  wc_profile_fix_read_async (account, self->cancellable, on_bio_read, data);
-}
-
-static void
 on_settings_read (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -676,8 +633,6 @@ on_settings_read (GObject      *source,
       return;
     }
   wc_store_save_account_state (wc_application_get_store (self->application), reading->state, NULL);
-  if (reading->profile != NULL && reading->profile->note == NULL)
-    read_bio (self, id);
   g_hash_table_insert (self->profiles, id_key (id), g_steal_pointer (&reading->profile));
   if (reading->avatar_url != NULL)
     {
@@ -1310,13 +1265,10 @@ wc_privacy_view_set_application (WcPrivacyView *self,
   g_signal_connect_object (application, "people-changed", G_CALLBACK (on_accounts_changed), self,
                            G_CONNECT_SWAPPED);
 
-  if (g_getenv ("WHITECOAT_BENCH_EXIT_AFTER_FIRST_FRAME") == NULL)
-    {
-      self->first_check_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, FIRST_CHECK_SECONDS,
-                                                         first_check_cb, self, NULL);
-      self->daily_check_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, CHECK_INTERVAL_SECONDS,
-                                                         daily_check_cb, self, NULL);
-    }
+  self->first_check_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, FIRST_CHECK_SECONDS,
+                                                     first_check_cb, self, NULL);
+  self->daily_check_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, CHECK_INTERVAL_SECONDS,
+                                                     daily_check_cb, self, NULL);
 }
 
 GArray *
