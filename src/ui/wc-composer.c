@@ -57,7 +57,7 @@ struct _WcComposer
   GtkLabel        *no_accounts_label;
   GtkListBox      *visibility_list;
   GtkListBox      *options_list;
-  AdwComboRow     *reply_row;
+  AdwComboRow     *reply_row;        /* added with ensure_options () */
   AdwComboRow     *language_row;
   GtkLabel        *images_hint;
   GtkListBox      *attachments_list;
@@ -1075,6 +1075,32 @@ build_languages (WcComposer *self,
   adw_combo_row_set_model (self->language_row, G_LIST_MODEL (labels));
 }
 
+static void on_reply_selected    (AdwComboRow *row,
+                                  GParamSpec  *pspec,
+                                  WcComposer  *self);
+static void on_language_selected (AdwComboRow *row,
+                                  GParamSpec  *pspec,
+                                  WcComposer  *self);
+
+/* The option rows are needed only once a draft has somewhere to go, so
+ * they are not built with every window. */
+static void
+ensure_options (WcComposer *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  if (self->reply_row != NULL)
+    return;
+
+  builder = gtk_builder_new_from_resource ("/io/github/whitecoat/Whitecoat/wc-composer-options.ui");
+  self->reply_row = ADW_COMBO_ROW (gtk_builder_get_object (builder, "reply_row"));
+  self->language_row = ADW_COMBO_ROW (gtk_builder_get_object (builder, "language_row"));
+  gtk_list_box_append (self->options_list, GTK_WIDGET (self->reply_row));
+  gtk_list_box_append (self->options_list, GTK_WIDGET (self->language_row));
+  g_signal_connect (self->reply_row, "notify::selected", G_CALLBACK (on_reply_selected), self);
+  g_signal_connect (self->language_row, "notify::selected", G_CALLBACK (on_language_selected), self);
+}
+
 /* The rows follow the draft: who may reply (only when it goes to
  * Bluesky, the one network here that lets the author say) and the
  * language (whenever it goes anywhere). */
@@ -1091,6 +1117,7 @@ update_options (WcComposer *self)
       return;
     }
 
+  ensure_options (self);
   self->syncing_options = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->reply_row), has_bluesky_target (self));
   adw_combo_row_set_selected (self->reply_row, wc_draft_get_reply_policy (draft));
@@ -2945,8 +2972,6 @@ wc_composer_class_init (WcComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcComposer, no_accounts_label);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, visibility_list);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, options_list);
-  gtk_widget_class_bind_template_child (widget_class, WcComposer, reply_row);
-  gtk_widget_class_bind_template_child (widget_class, WcComposer, language_row);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, images_hint);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, busy_spinner);
@@ -3021,8 +3046,6 @@ wc_composer_init (WcComposer *self)
 
   g_signal_connect (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
   g_signal_connect (self->cw_entry, "changed", G_CALLBACK (on_cw_entry_changed), self);
-  g_signal_connect (self->reply_row, "notify::selected", G_CALLBACK (on_reply_selected), self);
-  g_signal_connect (self->language_row, "notify::selected", G_CALLBACK (on_language_selected), self);
   g_signal_connect (self->findings_list, "row-activated", G_CALLBACK (on_findings_row_activated), self);
   g_signal_connect (self->drafts_list, "row-activated", G_CALLBACK (on_drafts_row_activated), self);
   g_signal_connect_swapped (self->drafts_popover, "show", G_CALLBACK (on_drafts_popover_show), self);
@@ -3235,6 +3258,7 @@ wc_composer_get_reply_row (WcComposer *self)
 {
   g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
   flush_pending_open (self);
+  ensure_options (self);
   return self->reply_row;
 }
 
@@ -3243,6 +3267,7 @@ wc_composer_get_language_row (WcComposer *self)
 {
   g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
   flush_pending_open (self);
+  ensure_options (self);
   return self->language_row;
 }
 
