@@ -211,6 +211,87 @@ test_views_built_after_first_frame (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The views are in the header bar when they fit, with labels beside or
+ * under their icons, and in a bar at the bottom when they do not; the name
+ * of the identity and the switcher do not take turns at the room. */
+static void
+test_view_switchers (void)
+{
+  static const struct {
+    int                   width;
+    gboolean              in_header;
+    AdwViewSwitcherPolicy policy;
+  } cases[] = {
+    { 1200, TRUE, ADW_VIEW_SWITCHER_POLICY_WIDE },
+    { 720, TRUE, ADW_VIEW_SWITCHER_POLICY_NARROW },
+    { 360, FALSE, 0 },
+  };
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", ":close", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(WcApplication) app = wc_test_ui_create_app ();
+      AdwViewSwitcherBar *bar;
+      AdwSqueezer *squeezer;
+      GtkWidget *shown = NULL;
+      guint changes = 0;
+      WcWindow *window;
+
+      g_settings_set_int (wc_application_get_settings (app), "window-width", cases[i].width);
+      window = wc_window_new (app);
+      squeezer = (AdwSqueezer *) find_descendant (GTK_WIDGET (window), ADW_TYPE_SQUEEZER);
+      bar = (AdwViewSwitcherBar *) find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR);
+      g_assert_nonnull (squeezer);
+      g_assert_nonnull (bar);
+
+      gtk_window_present (GTK_WINDOW (window));
+      /* Settle, then count how often the header changes in half a second:
+       * a layout that does not settle keeps changing. */
+      for (int j = 0; j < 25; j++)
+        wc_test_ui_wait (20);
+      shown = adw_squeezer_get_visible_child (squeezer);
+      for (int j = 0; j < 25; j++)
+        {
+          wc_test_ui_wait (20);
+          if (adw_squeezer_get_visible_child (squeezer) != shown)
+            {
+              changes++;
+              shown = adw_squeezer_get_visible_child (squeezer);
+            }
+        }
+
+      g_test_message ("width %d (window %d): %s in the header bar, bottom bar %s, %u changes",
+                      cases[i].width, gtk_widget_get_width (GTK_WIDGET (window)), G_OBJECT_TYPE_NAME (shown),
+                      gtk_widget_get_visible (GTK_WIDGET (bar)) ? "shown" : "hidden", changes);
+      g_assert_cmpuint (changes, ==, 0);
+      g_assert_cmpint (ADW_IS_VIEW_SWITCHER (shown), ==, cases[i].in_header);
+      if (cases[i].in_header)
+        g_assert_cmpint (adw_view_switcher_get_policy (ADW_VIEW_SWITCHER (shown)), ==, cases[i].policy);
+      g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (bar)), ==, !cases[i].in_header);
+      g_assert_cmpint (adw_view_switcher_bar_get_reveal (bar), ==, !cases[i].in_header);
+      wc_test_ui_assert_fits_width (GTK_WIDGET (window), cases[i].width);
+
+      destroy_window (window);
+    }
+}
+
 static void
 test_accels (void)
 {
@@ -402,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/window/app-actions", test_app_actions);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/view-switchers", test_view_switchers);
   g_test_add_func ("/ui/window/size", test_window_size);
 
   return g_test_run ();

@@ -34,8 +34,11 @@ struct _WcWindow
   GtkLabel             *identity_label;
   GtkWidget            *band;
   AdwViewStack         *stack;
-  AdwViewSwitcherTitle *switcher_title;
+  AdwSqueezer          *title_squeezer;
+  GtkWidget            *no_switcher;
+  AdwViewSwitcherBar   *switcher_bar;
   guint                 identity_width_idle;
+  int                   shortened_at_width; /* see update_identity_width () */
   WcComposer           *composer;
   AdwBin               *scheduled_page;
   AdwBin               *requests_page;
@@ -101,17 +104,35 @@ update_css (WcWindow *self)
   self->band_color = g_strdup (self->identity == WC_IDENTITY_PERSONAL ? personal : professional);
 }
 
+/* Narrow: no view switcher fits in the header bar, so the views are in the
+ * bottom bar. */
+static gboolean
+is_narrow (WcWindow *self)
+{
+  return adw_squeezer_get_visible_child (self->title_squeezer) == self->no_switcher;
+}
+
 /* The view switcher takes all the room the header bar can spare, leaving the
- * identity button its minimum: make that minimum the whole name when wide. */
+ * identity button its minimum: make that minimum the whole name when wide.
+ *
+ * Shortening the name can make room for a switcher again, and lengthening
+ * it can squeeze the switcher out: so once shortened, the name stays short
+ * until the window is wider than it was then. */
 static void
 update_identity_width (WcWindow *self)
 {
   const char *name = gtk_label_get_text (self->identity_label);
-  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
   int chars = g_utf8_strlen (name, -1);
 
+  if (is_narrow (self))
+    self->shortened_at_width = MAX (self->shortened_at_width, MAX (width, 1));
+  else if (width > self->shortened_at_width)
+    self->shortened_at_width = 0;
+
   gtk_label_set_width_chars (self->identity_label,
-                             MIN (chars, narrow ? NARROW_IDENTITY_CHARS : WIDE_IDENTITY_CHARS));
+                             MIN (chars, self->shortened_at_width != 0 ? NARROW_IDENTITY_CHARS
+                                                                       : WIDE_IDENTITY_CHARS));
 }
 
 static gboolean
@@ -121,13 +142,16 @@ update_identity_width_idle (gpointer user_data)
 
   self->identity_width_idle = 0;
   update_identity_width (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), is_narrow (self));
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, is_narrow (self));
   return G_SOURCE_REMOVE;
 }
 
-/* "title-visible" changes while the header bar is being allocated; resizing
- * the label then would upset that allocation, so it waits for an idle. */
+/* The squeezer changes its child while the header bar is being allocated;
+ * resizing the label or revealing the bar then would upset that allocation,
+ * so it waits for an idle. */
 static void
-on_switcher_title_visible_changed (WcWindow *self)
+on_title_squeezer_child_changed (WcWindow *self)
 {
   if (self->identity_width_idle == 0)
     self->identity_width_idle = g_idle_add (update_identity_width_idle, self);
@@ -507,7 +531,9 @@ wc_window_class_init (WcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcWindow, identity_label);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, band);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, title_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, no_switcher);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, scheduled_page);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, requests_page);
@@ -522,8 +548,10 @@ wc_window_init (WcWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
-                            G_CALLBACK (on_switcher_title_visible_changed), self);
+  g_signal_connect_swapped (self->title_squeezer, "notify::visible-child",
+                            G_CALLBACK (on_title_squeezer_child_changed), self);
+  g_signal_connect_swapped (self, "notify::default-width",
+                            G_CALLBACK (on_title_squeezer_child_changed), self);
   g_signal_connect_swapped (self->stack, "notify::visible-child-name",
                             G_CALLBACK (on_visible_child_name), self);
 
