@@ -20,6 +20,7 @@ WC_BUILD_PACKAGES=(
   libsoup-3.0-dev
   libjson-glib-dev
   libsecret-1-dev
+  libgcrypt20-dev
   libsqlite3-dev
   libpango1.0-dev
   libgexiv2-dev
@@ -48,9 +49,13 @@ WC_TEST_PACKAGES=(
   libglib2.0-bin
   # The Bluesky tests run the reference PDS (tests/servers/bluesky) with
   # Node; npm (with node-gyp and the Node headers) installs it, building
-  # better-sqlite3 when no prebuilt binary can be downloaded.
+  # better-sqlite3 when no prebuilt binary can be downloaded. node-gyp only
+  # recommends build-essential (installed without recommends), so its
+  # compiler and make are named here.
   nodejs
   npm
+  g++
+  make
 )
 
 # wc_install_packages PACKAGE…

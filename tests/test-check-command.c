@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "wc-image-inspector.h"
+#include "wc-keyring.h"
 #include "wc-roster.h"
 #include "wc-store.h"
 
@@ -320,6 +321,60 @@ test_uses_the_roster (void)
   g_assert_null (memmem (contents, length, "Bakker", strlen ("Bakker")));
 }
 
+/* The other identity's drafts are sealed: the command looks their key up
+ * in the keyring (never makes one) to compare the text with them. */
+static void
+test_reads_sealed_drafts (void)
+{
+  static const char text[] = "Our department party is on Friday at the lake, bring the kids and the dog.\n";
+  g_autofree char *db = wc_store_dup_default_path ();
+  g_autoptr(WcStore) store = wc_store_open (db, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(WcCryptoKey) key = NULL;
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_temp ("crosspost.txt", text, -1);
+  g_auto(Run) with_key = { 0 };
+  g_auto(Run) without_key = { 0 };
+
+  wc_keyring_load_data_key_async (TRUE, NULL, loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  key = wc_keyring_load_data_key_finish (result, &error);
+  g_clear_object (&result);
+  if (key == NULL)
+    {
+      g_test_skip ("No Secret Service on this session bus; build-aux/test starts one");
+      return;
+    }
+
+  g_assert_true (wc_store_set_data_key (store, key, &error));
+  g_assert_no_error (error);
+  wc_draft_set_text (draft, text);
+  g_assert_true (wc_store_save_draft (store, draft, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  run_check (&with_key, "--identity", "professional", path, NULL);
+  g_assert_nonnull (strstr (with_key.out, "crosspost.similar"));
+
+  /* Without the key in the keyring: checked without those drafts, said
+   * on stderr, and no new key is made. */
+  wc_keyring_clear_async (-1, WC_SECRET_DATA_KEY, NULL, loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wc_keyring_clear_finish (result, NULL));
+  g_clear_object (&result);
+  run_check (&without_key, "--identity", "professional", path, NULL);
+  g_assert_null (strstr (without_key.out, "crosspost.similar"));
+  g_assert_nonnull (strstr (without_key.err, "drafts of your other identity"));
+  wc_keyring_load_data_key_async (FALSE, NULL, loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (wc_keyring_load_data_key_finish (result, &error));
+  g_assert_error (error, WC_KEYRING_ERROR, WC_KEYRING_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/check-command/uses-the-users-markers", test_uses_the_users_markers);
   g_test_add_func ("/check-command/images", test_images);
   g_test_add_func ("/check-command/uses-the-roster", test_uses_the_roster);
+  g_test_add_func ("/check-command/reads-sealed-drafts", test_reads_sealed_drafts);
 
   return g_test_run ();
 }

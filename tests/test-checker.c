@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "wc-checker.h"
 
@@ -367,9 +368,9 @@ test_duty_hours (void)
   g_autoptr(GPtrArray) e = NULL;
 
   g_setenv ("TZ", "UTC", TRUE);
-  context.duty_start = 8 * 60;
-  context.duty_end = 17 * 60;
-  context.duty_days = 0x1f;  /* Monday to Friday */
+  context.duty.start = 8 * 60;
+  context.duty.end = 17 * 60;
+  context.duty.days = 0x1f;  /* Monday to Friday */
 
   context.scheduled_at = during;
   a = check (&context, "Koffie!");
@@ -383,8 +384,8 @@ test_duty_hours (void)
 
   /* Night duty from 22:00 to 07:00, starting on weekdays: Thursday 02:00
    * belongs to Wednesday's night. */
-  context.duty_start = 22 * 60;
-  context.duty_end = 7 * 60;
+  context.duty.start = 22 * 60;
+  context.duty.end = 7 * 60;
   context.scheduled_at = night;
   d = check (&context, "Koffie!");
   g_assert_nonnull (find (d, "timing.duty-hours"));
@@ -393,6 +394,97 @@ test_duty_hours (void)
   context.identity = WC_IDENTITY_PROFESSIONAL;
   e = check (&context, "Koffie!");
   g_assert_null (find (e, "timing.duty-hours"));
+}
+
+/* The duty hours are read in the time zone of the time given, not in the
+ * process's; the finding names its rule and says when the duty ends, and
+ * a post sent now counts as much as one scheduled. */
+static void
+test_duty_hours_timing (void)
+{
+  g_autoptr(GTimeZone) amsterdam = g_time_zone_new_identifier ("Europe/Amsterdam");
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  /* Wednesday 2 December 2026, 09:30 in Amsterdam = 08:30 UTC. */
+  g_autoptr(GDateTime) morning = g_date_time_new (amsterdam, 2026, 12, 2, 9, 30, 0);
+  g_autoptr(GDateTime) morning_utc = g_date_time_to_timezone (morning, utc);
+  g_autoptr(GDateTime) late = g_date_time_new (amsterdam, 2026, 12, 2, 23, 15, 0);
+  g_autoptr(GDateTime) end = NULL;
+  WcCheckContext context = { WC_IDENTITY_PERSONAL };
+  const char * const weekdays[] = { "mon", "tue", "wed", "thu", "fri", NULL };
+  const char * const odd[] = { "sun", "nonsense", "sat", NULL };
+  g_autoptr(WcFinding) scheduled = NULL;
+  g_autoptr(WcFinding) now = NULL;
+  g_autoptr(WcFinding) night = NULL;
+
+  g_assert_nonnull (amsterdam);
+  g_assert_cmpuint (wc_duty_days_from_strv (weekdays), ==, 0x1f);
+  g_assert_cmpuint (wc_duty_days_from_strv (odd), ==, 0x60);
+  g_assert_cmpuint (wc_duty_days_from_strv (NULL), ==, 0);
+
+  context.duty.start = 9 * 60;
+  context.duty.end = 17 * 60 + 30;
+  context.duty.days = wc_duty_days_from_strv (weekdays);
+
+  /* 09:30 on duty in Amsterdam is 08:30 in UTC: before the duty there. */
+  g_assert_true (wc_duty_hours_contain (&context.duty, morning));
+  g_assert_false (wc_duty_hours_contain (&context.duty, morning_utc));
+  end = wc_duty_hours_get_end (&context.duty, morning);
+  g_assert_nonnull (end);
+  g_assert_cmpint (g_date_time_get_day_of_month (end), ==, 2);
+  g_assert_cmpint (g_date_time_get_hour (end), ==, 17);
+  g_assert_cmpint (g_date_time_get_minute (end), ==, 30);
+  g_clear_pointer (&end, g_date_time_unref);
+  g_assert_null (wc_duty_hours_get_end (&context.duty, morning_utc));
+
+  context.scheduled_at = morning;
+  scheduled = wc_checker_check_timing (checker, &context);
+  g_assert_nonnull (scheduled);
+  g_assert_cmpstr (wc_finding_get_id (scheduled), ==, "timing.duty-hours");
+  g_assert_cmpstr (wc_finding_get_rule (scheduled), ==, "R1");
+  g_assert_cmpint (wc_finding_get_severity (scheduled), ==, WC_SEVERITY_WARNING);
+  g_assert_nonnull (strstr (wc_finding_get_message (scheduled), "goes out inside your duty hours"));
+  g_assert_nonnull (strstr (wc_finding_get_message (scheduled), "09:00–17:30"));
+  g_assert_nonnull (strstr (wc_finding_get_message (scheduled), "after 17:30"));
+  g_assert_null (strstr (wc_finding_get_message (scheduled), "Posted now"));
+  /* Nothing in the text to select: only a dismissal with a reason. */
+  g_assert_cmpint (wc_finding_get_resolutions (scheduled), ==, WC_RESOLUTION_DISMISS);
+
+  context.posting_now = TRUE;
+  now = wc_checker_check_timing (checker, &context);
+  g_assert_nonnull (now);
+  g_assert_nonnull (strstr (wc_finding_get_message (now), "Posted now"));
+
+  context.scheduled_at = morning_utc;
+  g_assert_null (wc_checker_check_timing (checker, &context));
+  context.posting_now = FALSE;
+
+  /* Night duty from 22:00 on Wednesdays: 23:15 ends the next morning. */
+  context.duty.start = 22 * 60;
+  context.duty.end = 7 * 60;
+  context.duty.days = 1u << 2;
+  context.scheduled_at = late;
+  end = wc_duty_hours_get_end (&context.duty, late);
+  g_assert_nonnull (end);
+  g_assert_cmpint (g_date_time_get_day_of_month (end), ==, 3);
+  g_assert_cmpint (g_date_time_get_hour (end), ==, 7);
+  night = wc_checker_check_timing (checker, &context);
+  g_assert_nonnull (night);
+  g_assert_nonnull (strstr (wc_finding_get_message (night), "22:00–07:00"));
+
+  /* No duty days, or a start equal to the end: no duty hours at all. */
+  context.duty.days = 0;
+  g_assert_null (wc_checker_check_timing (checker, &context));
+  context.duty.days = 0x7f;
+  context.duty.end = context.duty.start;
+  g_assert_null (wc_checker_check_timing (checker, &context));
+
+  /* Not for the professional identity. */
+  context.duty.end = 7 * 60;
+  g_clear_pointer (&night, wc_finding_unref);
+  night = wc_checker_check_timing (checker, &context);
+  g_assert_nonnull (night);
+  context.identity = WC_IDENTITY_PROFESSIONAL;
+  g_assert_null (wc_checker_check_timing (checker, &context));
 }
 
 static void
@@ -462,6 +554,7 @@ main (int   argc,
   g_test_add_func ("/checker/image-count", test_image_count);
   g_test_add_func ("/checker/server-limits", test_server_limits);
   g_test_add_func ("/checker/duty-hours", test_duty_hours);
+  g_test_add_func ("/checker/duty-hours-timing", test_duty_hours_timing);
   g_test_add_func ("/checker/findings-sorted", test_findings_sorted);
   g_test_add_func ("/checker/roster-names", test_roster_names);
 

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include <gexiv2/gexiv2.h>
 #include <glib/gstdio.h>
 
 #include "wc-draft-editor.h"
 #include "wc-store-connect.h"
+#include "wc-test-key.h"
 
 /* A 2×2 white JPEG without any metadata, and what gexiv2 adds to it. */
 static const char tiny_jpeg_base64[] =
@@ -30,6 +32,7 @@ fixture_setup (Fixture       *fixture,
   fixture->path = g_build_filename (g_get_user_data_dir (), "whitecoat", "whitecoat.db", NULL);
   fixture->store = wc_store_open (fixture->path, NULL);
   g_assert_nonnull (fixture->store);
+  wc_test_store_unlock (fixture->store);
 }
 
 static void
@@ -491,6 +494,63 @@ test_stored_server_limits (Fixture       *fixture,
   g_assert_nonnull (strstr (wc_finding_get_message (finding), "900 characters of 800"));
 }
 
+/* The duty-hours check needs to know when the draft goes out: its
+ * scheduled time, else now by the clock given; without either it stays
+ * silent. Wednesday 10 June 2026, 10:00 UTC, duty 08:00–17:00 on
+ * weekdays. */
+static void
+test_timing (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const gint64 now = 1781085600;
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PERSONAL);
+  g_autoptr(WcDraftEditor) editor = wc_draft_editor_new (fixture->store, checker, draft);
+  g_autoptr(WcClock) clock = wc_clock_new_fake (now);
+  WcDutyHours duty = { 8 * 60, 17 * 60, 0x1f };
+  WcFinding *finding;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  wc_draft_editor_set_text (editor, "Koffie!");
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "timing.duty-hours"));
+
+  /* Not scheduled: Post Now would send it at 10:00, on duty. */
+  wc_draft_editor_set_timing (editor, clock, 0, &duty);
+  finding = find (editor, "timing.duty-hours");
+  g_assert_nonnull (finding);
+  g_assert_nonnull (strstr (wc_finding_get_message (finding), "Posted now"));
+
+  /* Scheduled for 19:00: the scheduled time counts, not now. */
+  wc_draft_editor_set_timing (editor, clock, now + 9 * 3600, &duty);
+  g_assert_null (find (editor, "timing.duty-hours"));
+  /* Scheduled for tomorrow 09:00: on duty then. */
+  wc_draft_editor_set_timing (editor, clock, now + 23 * 3600, &duty);
+  finding = find (editor, "timing.duty-hours");
+  g_assert_nonnull (finding);
+  g_assert_null (strstr (wc_finding_get_message (finding), "Posted now"));
+
+  /* Not scheduled again, and the clock moved on to 18:00: off duty. */
+  wc_draft_editor_set_timing (editor, clock, 0, &duty);
+  g_assert_nonnull (find (editor, "timing.duty-hours"));
+  wc_clock_advance (clock, 8 * 3600);
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "timing.duty-hours"));
+
+  /* No duty hours, or no clock: nothing to say. */
+  wc_clock_jump (clock, now);
+  wc_draft_editor_set_timing (editor, clock, 0, NULL);
+  g_assert_null (find (editor, "timing.duty-hours"));
+  wc_draft_editor_set_timing (editor, NULL, 0, &duty);
+  g_assert_null (find (editor, "timing.duty-hours"));
+
+  /* A professional draft may go out on duty. */
+  wc_draft_editor_set_timing (editor, clock, 0, &duty);
+  g_assert_nonnull (find (editor, "timing.duty-hours"));
+  g_assert_true (wc_draft_editor_move_to_identity (editor, WC_IDENTITY_PROFESSIONAL, NULL));
+  wc_draft_editor_check_now (editor);
+  g_assert_null (find (editor, "timing.duty-hours"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +576,7 @@ main (int   argc,
   ADD ("stored-server-limits", test_stored_server_limits);
   ADD ("dispose-saves", test_dispose_saves);
   ADD ("big-audience-in-a-thread", test_big_audience_in_a_thread);
+  ADD ("timing", test_timing);
 #undef ADD
 
   status = g_test_run ();

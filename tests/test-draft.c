@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include "wc-store.h"
+#include "wc-test-key.h"
 
 static const char *self_path;
 
@@ -148,6 +149,7 @@ test_draft_store_round_trip (void)
   g_autoptr(GError) error = NULL;
   WcAttachment *image;
 
+  wc_test_store_unlock (store);
   wc_draft_set_text (draft, "New guideline on hypertension 🩺");
   wc_draft_set_content_warning (draft, "medicine");
   wc_draft_set_target (draft, wc_account_get_id (mastodon), "unlisted");
@@ -165,6 +167,7 @@ test_draft_store_round_trip (void)
 
   g_clear_object (&store);
   store = wc_store_open (path, NULL);
+  wc_test_store_unlock (store);
   loaded = wc_store_load_draft (store, wc_draft_get_id (draft), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (wc_draft_get_text (loaded), ==, "New guideline on hypertension 🩺");
@@ -217,6 +220,7 @@ test_draft_never_targets_both_identities (void)
   g_autoptr(GPtrArray) drafts = NULL;
   g_autoptr(GError) error = NULL;
 
+  wc_test_store_unlock (store);
   wc_draft_set_text (draft, "Holiday!");
   wc_draft_set_target (draft, wc_account_get_id (personal), "friends");
   wc_draft_set_target (draft, wc_account_get_id (professional), "public");
@@ -239,6 +243,7 @@ test_audit_log (void)
                          (char *) "override", (char *) "Posted despite a warning", (char *) "It is my own birthday" };
   WcAuditEntry second = { 0, 0, FALSE, 0, 12, (char *) "consent", (char *) "Consent recorded", NULL };
 
+  wc_test_store_unlock (store);
   g_assert_true (wc_store_append_audit (store, &entry, NULL));
   g_assert_true (wc_store_append_audit (store, &second, NULL));
 
@@ -263,6 +268,7 @@ child_save_forever (const char *path)
 
   if (store == NULL)
     return 3;
+  wc_test_store_unlock (store);
   for (guint64 version = 1; ; version++)
     {
       g_autofree char *text = g_strdup_printf ("version %" G_GUINT64_FORMAT " %s", version,
@@ -311,6 +317,7 @@ test_draft_survives_killed_process (void)
 
   store = wc_store_open (path, &error);
   g_assert_no_error (error);
+  wc_test_store_unlock (store);
   draft = wc_store_load_draft (store, draft_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sscanf (wc_draft_get_text (draft), "version %" G_GUINT64_FORMAT, &stored), ==, 1);

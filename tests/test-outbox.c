@@ -9,6 +9,7 @@
 #include "wc-outbox.h"
 #include "wc-store-outbox.h"
 #include "wc-store.h"
+#include "wc-test-key.h"
 
 #define N_STATES 7
 #define PNG_MARKER "Dr Outboxmarker"
@@ -35,6 +36,7 @@ fixture_setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "whitecoat.db", NULL);
   f->store = wc_store_open (f->path, &error);
   g_assert_no_error (error);
+  wc_test_store_unlock (f->store);
 
   wc_account_set_handle (account, "@anna@med.example");
   wc_account_set_server (account, "med.example");
@@ -522,6 +524,186 @@ test_content_survives_draft (Fixture       *f,
   g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
 }
 
+/* The server's ids of a post's uploads, as the store keeps them. */
+static void
+test_media_json (void)
+{
+  static const char * const ids[] = { "1091", "1092", NULL };
+  static const char * const earlier[] = { "1001", NULL };
+  g_autoptr(WcOutboxMedia) media = wc_outbox_media_new (1700000000, ids, earlier);
+  g_autoptr(WcOutboxMedia) back = NULL;
+  g_autoptr(WcOutboxMedia) none = wc_outbox_media_new (0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = wc_outbox_media_to_json (media);
+
+  back = wc_outbox_media_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->uploaded_at, ==, 1700000000);
+  g_assert_true (g_strv_equal ((const char * const *) back->ids, ids));
+  g_assert_true (g_strv_equal ((const char * const *) back->earlier, earlier));
+  g_assert_true (wc_outbox_media_contains (back, "1092"));
+  g_assert_true (wc_outbox_media_contains (back, "1001"));
+  g_assert_false (wc_outbox_media_contains (back, "1093"));
+  /* Never NULL lists. */
+  g_assert_nonnull (none->ids);
+  g_assert_null (none->ids[0]);
+  g_assert_null (none->earlier[0]);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const bad[] = { "", "[]", "{\"ids\":\"1\"}", "{\"ids\":[1]}" };
+      g_autoptr(GError) e = NULL;
+
+      g_assert_null (wc_outbox_media_new_from_json (bad[i], &e));
+      g_assert_error (e, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT);
+    }
+}
+
+static char *
+db_text (Fixture    *f,
+         gint64      id,
+         const char *column)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM outbox WHERE id = %" G_GINT64_FORMAT, column, id);
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static const char *
+image_path (const WcOutboxContent *content,
+            guint                  index)
+{
+  g_assert_nonnull (content);
+  g_assert_cmpuint (index, <, content->attachments->len);
+  return ((WcAttachment *) g_ptr_array_index (content->attachments, index))->path;
+}
+
+/* A change that waits for the server copy's withdrawal, and the uploads
+ * of a post, are stored with the entry, read back after reopening, and
+ * follow the rules: the change with its own image copies, sealed like the
+ * content; dropped by a move out of "server-scheduled"; when it becomes
+ * the content in the move that ends the wait, its images are kept as they
+ * are and the uploads of the earlier content are dropped. */
+static void
+test_pending_and_media (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const ids[] = { "501", NULL };
+  g_autofree char *first_image = g_build_filename (f->dir, "first.png", NULL);
+  g_autofree char *second_image = g_build_filename (f->dir, "second.png", NULL);
+  g_autoptr(WcOutboxContent) content = make_content ("Ward round at nine");
+  g_autoptr(WcOutboxContent) change = make_content ("Ward round at ten");
+  g_autoptr(WcOutboxMedia) media = wc_outbox_media_new (1234, ids, NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(WcOutboxEntry) loaded = NULL;
+  g_autoptr(WcStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *old_copy = NULL;
+  g_autofree char *new_copy = NULL;
+  WcOutboxUpdate update = { 0 };
+  WcAttachment *attachment;
+  WcOutboxEntry *entry;
+
+  write_png_with_text (first_image);
+  write_png_with_text (second_image);
+  attachment = g_new0 (WcAttachment, 1);
+  attachment->path = g_strdup (first_image);
+  attachment->alt_text = g_strdup ("Before");
+  g_ptr_array_add (content->attachments, attachment);
+  attachment = g_new0 (WcAttachment, 1);
+  attachment->path = g_strdup (second_image);
+  attachment->alt_text = g_strdup ("After");
+  g_ptr_array_add (change->attachments, attachment);
+
+  entry = wc_outbox_entry_new (f->draft_id, f->account_id, WC_IDENTITY_PROFESSIONAL, 5000, content);
+  g_ptr_array_add (entries, entry);
+  g_assert_true (wc_store_add_outbox_entries (f->store, entries, &error));
+  g_assert_no_error (error);
+  g_assert_null (wc_outbox_entry_get_pending_content (entry));
+  g_assert_null (wc_outbox_entry_get_media (entry));
+  old_copy = g_strdup (image_path (wc_outbox_entry_get_content (entry), 0));
+
+  update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_MEDIA;
+  update.remote_id = "77";
+  update.media = media;
+  g_assert_true (wc_store_move_outbox_entry (f->store, entry, WC_OUTBOX_STATE_SERVER_SCHEDULED, &update, &error));
+  g_assert_no_error (error);
+  memset (&update, 0, sizeof update);
+  update.fields = WC_OUTBOX_FIELD_PENDING_CONTENT;
+  update.pending_content = change;
+  g_assert_true (wc_store_update_outbox_entry (f->store, entry, &update, &error));
+  g_assert_no_error (error);
+
+  /* As read by a new run. */
+  reopened = wc_store_open (f->path, &error);
+  g_assert_no_error (error);
+  wc_test_store_unlock (reopened);
+  loaded = wc_store_get_outbox_entry (reopened, wc_outbox_entry_get_id (entry), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_outbox_entry_get_content (loaded)->text, ==, "Ward round at nine");
+  g_assert_nonnull (wc_outbox_entry_get_pending_content (loaded));
+  g_assert_cmpstr (wc_outbox_entry_get_pending_content (loaded)->text, ==, "Ward round at ten");
+  g_assert_cmpstr (((WcAttachment *) g_ptr_array_index (wc_outbox_entry_get_pending_content (loaded)->attachments, 0))->alt_text,
+                   ==, "After");
+  new_copy = g_strdup (image_path (wc_outbox_entry_get_pending_content (loaded), 0));
+  g_assert_cmpstr (new_copy, !=, second_image);
+  g_assert_cmpstr (new_copy, !=, old_copy);
+  g_assert_true (g_file_test (new_copy, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (wc_outbox_entry_get_media (loaded));
+  g_assert_cmpint (wc_outbox_entry_get_media (loaded)->uploaded_at, ==, 1234);
+  g_assert_true (g_strv_equal ((const char * const *) wc_outbox_entry_get_media (loaded)->ids, ids));
+  /* The change is sealed as the content is. */
+  raw = db_text (f, wc_outbox_entry_get_id (entry), "pending_content");
+  g_assert_true (g_str_has_prefix (raw, WC_CRYPTO_PREFIX));
+  g_assert_null (strstr (raw, "Ward round"));
+  wc_store_close (reopened);
+
+  /* Withdrawn: the change becomes the post. Its image is the same copy,
+   * the earlier one goes, and so do the uploads of the earlier content. */
+  memset (&update, 0, sizeof update);
+  update.fields = WC_OUTBOX_FIELD_CONTENT | WC_OUTBOX_FIELD_REMOTE_ID;
+  update.content = wc_outbox_entry_get_pending_content (loaded);
+  update.remote_id = NULL;
+  g_assert_true (wc_store_move_outbox_entry (f->store, entry, WC_OUTBOX_STATE_SCHEDULED, &update, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Ward round at ten");
+  g_assert_null (wc_outbox_entry_get_pending_content (entry));
+  g_assert_null (wc_outbox_entry_get_media (entry));
+  g_assert_cmpstr (image_path (wc_outbox_entry_get_content (entry), 0), ==, new_copy);
+  g_assert_true (g_file_test (new_copy, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_copy, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&raw, g_free);
+  raw = db_text (f, wc_outbox_entry_get_id (entry), "pending_content");
+  g_assert_null (raw);
+
+  /* A change dropped by a move (cancelled with the post): its copy goes. */
+  memset (&update, 0, sizeof update);
+  g_assert_true (wc_store_move_outbox_entry (f->store, entry, WC_OUTBOX_STATE_SERVER_SCHEDULED, NULL, &error));
+  update.fields = WC_OUTBOX_FIELD_PENDING_CONTENT;
+  update.pending_content = change;
+  g_assert_true (wc_store_update_outbox_entry (f->store, entry, &update, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&old_copy, g_free);
+  old_copy = g_strdup (image_path (wc_outbox_entry_get_pending_content (entry), 0));
+  g_assert_cmpstr (old_copy, !=, new_copy);
+  g_assert_true (g_file_test (old_copy, G_FILE_TEST_EXISTS));
+  g_assert_true (wc_store_move_outbox_entry (f->store, entry, WC_OUTBOX_STATE_CANCELLED, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (wc_outbox_entry_get_pending_content (entry));
+  g_assert_false (g_file_test (old_copy, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (new_copy, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_purge_cancelled (Fixture       *f,
                       gconstpointer  data)
@@ -553,6 +735,8 @@ main (int   argc,
   g_test_add ("/outbox/round-trip", Fixture, NULL, fixture_setup, test_round_trip_and_lists, fixture_teardown);
   g_test_add ("/outbox/content-survives-draft", Fixture, NULL, fixture_setup, test_content_survives_draft, fixture_teardown);
   g_test_add ("/outbox/purge-cancelled", Fixture, NULL, fixture_setup, test_purge_cancelled, fixture_teardown);
+  g_test_add_func ("/outbox/media-json", test_media_json);
+  g_test_add ("/outbox/pending-and-media", Fixture, NULL, fixture_setup, test_pending_and_media, fixture_teardown);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 #include "wc-scheduler.h"
 #include "wc-store-outbox.h"
 #include "wc-test-bluesky.h"
+#include "wc-test-key.h"
 
 #define T0 1788000000  /* 2026-08-29 10:40 UTC, the scheduler's fake clock */
 
@@ -103,6 +104,7 @@ setup (Fixture *f)
   f->path = g_build_filename (f->dir, "whitecoat.db", NULL);
   f->store = wc_store_open (f->path, &error);
   g_assert_no_error (error);
+  wc_test_store_unlock (f->store);
 
   f->who = wc_test_bluesky_create_account (servers, name);
   wc_bluesky_sign_in_async (servers->session, f->who->handle, f->who->app_password, servers->pds, servers->plc,

@@ -25,6 +25,14 @@ status_at (Fixture *f,
   return json_object_ref (json_array_get_object_element (statuses, index));
 }
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 static guint
 count_publishes (Fixture *f)
 {
@@ -682,6 +690,7 @@ run_child (char **argv)
   g_autoptr(WcScheduler) scheduler = NULL;
 
   g_assert_no_error (error);
+  wc_test_store_unlock (store);
   account = wc_store_get_account (store, account_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (wc_account_get_server (account), ==, base);
@@ -1034,6 +1043,525 @@ test_update_failed (Fixture       *f,
   }
 }
 
+/* --- Kept across restarts (H1) ----------------------------------------- */
+
+/* Whitecoat quits (or dies) and starts again: a new scheduler on the
+ * database opened afresh, so nothing carries over but what was stored. */
+static void
+restart (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  wc_scheduler_stop (f->scheduler);
+  while (wc_scheduler_is_busy (f->scheduler))
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (g_steal_pointer (&f->scheduler));
+  wc_store_close (f->store);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  f->store = wc_store_open (f->path, &error);
+  g_assert_no_error (error);
+  wc_test_store_unlock (f->store);
+  fixture_open_scheduler (f);
+}
+
+/* Until the server has had @n requests of that kind: the main loop runs
+ * meanwhile, without blocking (the server's thread does not wake it). */
+static void
+wait_for_requests (Fixture    *f,
+                   const char *method,
+                   const char *path,
+                   guint       n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (wc_mastodon_server_count_requests (f->server, method, path) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static const char *
+scheduled_text (JsonObject *scheduled)
+{
+  return json_object_get_string_member (json_object_get_object_member (scheduled, "params"), "text");
+}
+
+typedef enum
+{
+  WITHDRAWAL_FAILS,        /* the server copy is still there at the restart */
+  WITHDRAWN_UNRECORDED,    /* the server deletes it; the answer is lost */
+} Withdrawal;
+
+/* A change to a post the server holds waits for the withdrawal of the
+ * server copy; Whitecoat stops before that is done. After the restart
+ * (before the post's time, or 20 minutes after it), the change is not
+ * lost: the server publishes only the new text, and only once. */
+static void
+pending_change_survives (Fixture    *f,
+                         Withdrawal  withdrawal,
+                         gint64      restart_after)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Grand rounds: sepsis");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  gint64 id;
+  WcOutboxEntry *entry;
+
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 7200, &error));
+  g_assert_no_error (error);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  entry = g_ptr_array_index (entries, 0);
+  id = wc_outbox_entry_get_id (entry);
+  wait_idle (f);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+
+  if (withdrawal == WITHDRAWAL_FAILS)
+    wc_mastodon_server_add_fault (f->server, "DELETE", "/api/v1/scheduled_statuses/", WC_MASTODON_FAULT_STATUS_503, 1000);
+  else
+    wc_mastodon_server_add_fault_full (f->server, "DELETE", "/api/v1/scheduled_statuses/", WC_MASTODON_FAULT_DELAY, 1, 1500);
+  wc_draft_set_text (draft, "Grand rounds: sepsis bundles, moved to room 4");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  if (withdrawal == WITHDRAWAL_FAILS)
+    wait_idle (f);
+  else
+    wait_for_requests (f, "DELETE", "/api/v1/scheduled_statuses/", 1);
+  /* The change waits: the entry still has what the server had. */
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Grand rounds: sepsis");
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  /* Whitecoat stops before the answer; the server deletes its copy all
+   * the same. */
+  restart (f);
+  if (withdrawal == WITHDRAWN_UNRECORDED)
+    {
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      while (server_scheduled (f) > 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (20000);
+        }
+    }
+  g_assert_cmpuint (server_scheduled (f), ==, withdrawal == WITHDRAWAL_FAILS ? 1 : 0);
+  wc_mastodon_server_clear_faults (f->server);
+  wc_mastodon_server_set_now (f->server, T0 + restart_after);
+  wc_clock_jump (f->clock, T0 + restart_after);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  pass_time (f, 600, 30);
+
+  entry = wc_scheduler_lookup (f->scheduler, id);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Grand rounds: sepsis bundles, moved to room 4");
+  if (restart_after < 7200)
+    {
+      g_autoptr(JsonArray) scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+
+      /* Scheduled on the server again, with the new text only. */
+      g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+      g_assert_cmpuint (json_array_get_length (scheduled), ==, 1);
+      g_assert_cmpstr (scheduled_text (json_array_get_object_element (scheduled, 0)), ==,
+                       "Grand rounds: sepsis bundles, moved to room 4");
+      pass_time (f, 7200, 600);
+    }
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_scheduled (f), ==, 0);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  status = status_at (f, 0);
+  g_assert_cmpstr (json_object_get_string_member (status, "text"), ==, "Grand rounds: sepsis bundles, moved to room 4");
+  g_assert_cmpstr (json_object_get_string_member (status, "id"), ==, wc_outbox_entry_get_remote_id (entry));
+  pass_time (f, 3600, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+static void
+test_pending_change_restart (Fixture       *f,
+                             gconstpointer  data)
+{
+  pending_change_survives (f, WITHDRAWAL_FAILS, 600);
+}
+
+static void
+test_pending_change_restart_withdrawn (Fixture       *f,
+                                       gconstpointer  data)
+{
+  pending_change_survives (f, WITHDRAWN_UNRECORDED, 600);
+}
+
+static void
+test_pending_change_restart_late (Fixture       *f,
+                                  gconstpointer  data)
+{
+  pending_change_survives (f, WITHDRAWN_UNRECORDED, 7200 + 1200);
+}
+
+/* The server published the earlier version while Whitecoat was not
+ * running, a change waiting: after the restart it is recorded as sent,
+ * saying the change came too late, and nothing is posted again. */
+static void
+test_pending_change_restart_published (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, "Clinic closed on Friday");
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  gint64 id;
+  WcOutboxEntry *entry;
+
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, T0 + 3600, &error));
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  id = wc_outbox_entry_get_id (g_ptr_array_index (entries, 0));
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  wait_idle (f);
+  wc_mastodon_server_add_fault (f->server, "DELETE", "/api/v1/scheduled_statuses/", WC_MASTODON_FAULT_STATUS_503, 1000);
+  wc_draft_set_text (draft, "Clinic closed on Monday");
+  g_assert_true (wc_store_save_draft (f->store, draft, NULL));
+  g_assert_true (wc_scheduler_update_content (f->scheduler, draft, &error));
+  g_assert_no_error (error);
+  wait_idle (f);
+
+  restart (f);
+  /* The server publishes at its time; Whitecoat is back half an hour later. */
+  wc_mastodon_server_set_now (f->server, T0 + 3600 + 1800);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  wc_mastodon_server_clear_faults (f->server);
+  wc_clock_jump (f->clock, T0 + 3600 + 1800);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  pass_time (f, 600, 30);
+
+  entry = wc_scheduler_lookup (f->scheduler, id);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_nonnull (wc_outbox_entry_get_reason (entry));
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+  status = status_at (f, 0);
+  g_assert_cmpstr (json_object_get_string_member (status, "text"), ==, "Clinic closed on Friday");
+  g_assert_cmpstr (json_object_get_string_member (status, "id"), ==, wc_outbox_entry_get_remote_id (entry));
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses"), ==, 1);
+  pass_time (f, 3600, 600);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+/* A small PNG in the test's folder, as a draft's image. */
+static char *
+write_image (Fixture    *f,
+             const char *name)
+{
+  static const char png[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  g_autofree guint8 *bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+  gsize length;
+
+  bytes = g_base64_decode (png, &length);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, length, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static WcOutboxEntry *
+schedule_with_image (Fixture    *f,
+                     const char *text,
+                     const char *alt_text,
+                     gint64      due_at)
+{
+  g_autoptr(WcDraft) draft = make_draft (f, text);
+  g_autofree char *name = g_strdup_printf ("photo-%s.png", alt_text);
+  g_autofree char *image = write_image (f, name);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  WcAttachment *attachment = wc_draft_add_attachment (draft, image);
+
+  g_free (attachment->alt_text);
+  attachment->alt_text = g_strdup (alt_text);
+  g_assert_true (wc_store_save_draft (f->store, draft, &error));
+  g_assert_no_error (error);
+  g_assert_true (wc_scheduler_schedule_draft (f->scheduler, draft, due_at, &error));
+  g_assert_no_error (error);
+  entries = wc_scheduler_list_for_draft (f->scheduler, wc_draft_get_id (draft));
+  g_assert_cmpuint (entries->len, ==, 1);
+  return g_object_ref (g_ptr_array_index (entries, 0));
+}
+
+/* The scheduled status on the server whose image has @alt_text as its
+ * description: its id, or NULL. */
+static char *
+scheduled_id_with_image (Fixture    *f,
+                         const char *alt_text)
+{
+  g_autoptr(JsonArray) media = wc_mastodon_server_dup_media (f->server, "alice");
+
+  for (guint i = 0; i < json_array_get_length (media); i++)
+    {
+      JsonObject *item = json_array_get_object_element (media, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (item, "description", NULL), alt_text) == 0
+          && !json_node_is_null (json_object_get_member (item, "scheduled_status_id")))
+        return g_strdup (json_object_get_string_member (item, "scheduled_status_id"));
+    }
+  return NULL;
+}
+
+/* Whitecoat stops after uploading a post's image, while handing it to
+ * the server to schedule (the server never got that request): after the
+ * restart the post is scheduled with the image uploaded the first time,
+ * not uploaded again. */
+static void
+test_media_not_uploaded_again (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = NULL;
+  g_autofree char *copy = NULL;
+  gint64 id;
+  WcOutboxEntry *again;
+
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_TIMEOUT, 1);
+  entry = schedule_with_image (f, "Our new MRI suite", "An MRI scanner", T0 + 3 * 3600);
+  id = wc_outbox_entry_get_id (entry);
+  wait_for_requests (f, "POST", "/api/v1/statuses", 1);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENDING);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v2/media"), ==, 1);
+  g_clear_object (&entry);
+
+  restart (f);
+  wc_mastodon_server_clear_faults (f->server);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  again = wc_scheduler_lookup (f->scheduler, id);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpuint (server_scheduled (f), ==, 1);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v2/media"), ==, 1);
+  copy = scheduled_id_with_image (f, "An MRI scanner");
+  g_assert_cmpstr (copy, ==, wc_outbox_entry_get_remote_id (again));
+
+  pass_time (f, 3 * 3600 + 300, 600);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
+/* Two posts alike in text, time and number of images (one each), both
+ * left "sending" when Whitecoat stopped: the server stored the first one's
+ * copy, never got the second. Each image's server id tells the two apart,
+ * whichever answer comes first after the restart; the second is scheduled
+ * with its own image, neither uploaded again. */
+static void
+test_media_tells_twins_apart (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) first = NULL;
+  g_autoptr(WcOutboxEntry) second = NULL;
+  g_autofree char *first_copy = NULL;
+  g_autofree char *second_copy = NULL;
+  gint64 first_id, second_id;
+  gint64 deadline;
+
+  /* The first's request is stored on the server after 3 s; the second's
+   * never reaches it. */
+  wc_mastodon_server_add_fault_full (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DELAY, 1, 3000);
+  first = schedule_with_image (f, "Photo of the week", "Left", T0 + 3 * 3600);
+  wait_for_requests (f, "POST", "/api/v1/statuses", 1);
+  wc_mastodon_server_add_fault (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_TIMEOUT, 1);
+  second = schedule_with_image (f, "Photo of the week", "Right", T0 + 3 * 3600);
+  wait_for_requests (f, "POST", "/api/v1/statuses", 2);
+  g_assert_cmpint (wc_outbox_entry_get_state (first), ==, WC_OUTBOX_STATE_SENDING);
+  g_assert_cmpint (wc_outbox_entry_get_state (second), ==, WC_OUTBOX_STATE_SENDING);
+  first_id = wc_outbox_entry_get_id (first);
+  second_id = wc_outbox_entry_get_id (second);
+  g_clear_object (&first);
+  g_clear_object (&second);
+
+  restart (f);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (server_scheduled (f) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  wc_mastodon_server_clear_faults (f->server);
+  /* The first entry's look at the server's list answers last. */
+  wc_mastodon_server_add_fault_full (f->server, "GET", "/api/v1/scheduled_statuses", WC_MASTODON_FAULT_DELAY, 1, 1000);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+
+  first = g_object_ref (wc_scheduler_lookup (f->scheduler, first_id));
+  second = g_object_ref (wc_scheduler_lookup (f->scheduler, second_id));
+  g_assert_cmpint (wc_outbox_entry_get_state (first), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpint (wc_outbox_entry_get_state (second), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpuint (server_scheduled (f), ==, 2);
+  first_copy = scheduled_id_with_image (f, "Left");
+  second_copy = scheduled_id_with_image (f, "Right");
+  g_assert_nonnull (second_copy);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (first), ==, first_copy);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (second), ==, second_copy);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v2/media"), ==, 2);
+}
+
+static void
+on_posted_elsewhere (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  WcMastodonPosted **posted = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *posted = wc_mastodon_post_status_finish (WC_MASTODON (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* A post the account scheduled on the server by other means (its web
+ * page, another app). */
+static void
+schedule_elsewhere (Fixture    *f,
+                    const char *text,
+                    gint64      at)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (at);
+  g_autoptr(WcMastodonPosted) posted = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  WcMastodonPost post = { 0 };
+
+  post.text = text;
+  post.visibility = "public";
+  post.scheduled_at = when;
+  wc_mastodon_post_status_async (f->mastodon, &post, key, NULL, on_posted_elsewhere, &posted);
+  while (posted == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (posted->scheduled);
+}
+
+static GPtrArray *
+list_scheduled (Fixture  *f,
+                GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  wc_mastodon_list_scheduled_async (f->mastodon, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return wc_mastodon_list_scheduled_finish (f->mastodon, result, error);
+}
+
+/* The server lists scheduled statuses newest first, 40 at most a page;
+ * the client follows the pages. */
+static void
+test_list_scheduled_pages (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) scheduled = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 85; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Reminder %u", i);
+
+      schedule_elsewhere (f, text, T0 + 86400 * (1 + i / 20) + 60 * (i % 20));
+    }
+  scheduled = list_scheduled (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scheduled->len, ==, 85);
+  for (guint i = 0; i < scheduled->len; i++)
+    g_hash_table_add (seen, ((WcMastodonStatus *) g_ptr_array_index (scheduled, i))->id);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 85);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "GET", "/api/v1/scheduled_statuses"), ==, 3);
+}
+
+/* The client reads at most ten pages (Mastodon's 300 scheduled statuses
+ * fill eight): a server whose list goes on beyond that gets an error, not
+ * half a list in which a post that is there would look withdrawn. */
+static void
+test_list_scheduled_too_many (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) scheduled = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wc_mastodon_server_set_scheduled_page_max (f->server, 5);
+  for (guint i = 0; i < 51; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Reminder %u", i);
+
+      schedule_elsewhere (f, text, T0 + 86400 * (1 + i / 20) + 60 * (i % 20));
+      if (i == 44)
+        {
+          /* Nine full pages and an empty one: all read. */
+          scheduled = list_scheduled (f, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (scheduled->len, ==, 45);
+          g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "GET", "/api/v1/scheduled_statuses"), ==, 10);
+          g_clear_pointer (&scheduled, g_ptr_array_unref);
+        }
+    }
+  scheduled = list_scheduled (f, &error);
+  g_assert_error (error, WC_NETWORK_ERROR, WC_NETWORK_ERROR_BAD_RESPONSE);
+  g_assert_null (scheduled);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "GET", "/api/v1/scheduled_statuses"), ==, 20);
+}
+
+/* Left "sending" while handing a post to the server to schedule, and back
+ * after the server forgot the key: 45 newer posts were scheduled on the
+ * server meanwhile (another app), so its copy is not on the first page of
+ * the list. It is found all the same, and not scheduled twice. */
+static void
+test_reconcile_beyond_first_page (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(WcOutboxEntry) entry = schedule (f, "Journal club, #MedEd", T0 + 3 * 3600);
+  g_autoptr(JsonArray) scheduled = NULL;
+  g_autofree char *copy = NULL;
+  gint64 id = wc_outbox_entry_get_id (entry);
+  gint64 deadline;
+  WcOutboxEntry *again;
+
+  wc_mastodon_server_add_fault_full (f->server, "POST", "/api/v1/statuses", WC_MASTODON_FAULT_DELAY, 1, 1500);
+  while (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SENDING);
+  g_clear_object (&entry);
+  restart (f);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (server_scheduled (f) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  scheduled = wc_mastodon_server_dup_scheduled_statuses (f->server, "alice");
+  copy = g_strdup (json_object_get_string_member (json_array_get_object_element (scheduled, 0), "id"));
+
+  for (guint i = 0; i < 45; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Ward news %u", i);
+
+      schedule_elsewhere (f, text, T0 + 86400 * (1 + i / 20) + 60 * (i % 20));
+    }
+  g_assert_cmpuint (server_scheduled (f), ==, 46);
+
+  /* Back 90 minutes later: the key is forgotten. */
+  wc_mastodon_server_set_now (f->server, T0 + 5400);
+  wc_clock_jump (f->clock, T0 + 5400);
+  wc_scheduler_start (f->scheduler);
+  wait_idle (f);
+  again = wc_scheduler_lookup (f->scheduler, id);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+  g_assert_cmpstr (wc_outbox_entry_get_remote_id (again), ==, copy);
+  g_assert_cmpuint (server_scheduled (f), ==, 46);
+  g_assert_cmpuint (wc_mastodon_server_count_requests (f->server, "POST", "/api/v1/statuses"), ==, 1 + 45);
+
+  /* After its time: confirmed published, once. */
+  pass_time (f, 5400 + 300, 300);
+  g_assert_cmpint (wc_outbox_entry_get_state (again), ==, WC_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (server_statuses (f), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1067,6 +1595,15 @@ main (int   argc,
   ADD ("update-after-published", test_update_after_published);
   ADD ("update-withdraw-retried", test_update_withdraw_retried);
   ADD ("update-failed", test_update_failed);
+  ADD ("pending-change-restart", test_pending_change_restart);
+  ADD ("pending-change-restart-withdrawn", test_pending_change_restart_withdrawn);
+  ADD ("pending-change-restart-late", test_pending_change_restart_late);
+  ADD ("pending-change-restart-published", test_pending_change_restart_published);
+  ADD ("media-not-uploaded-again", test_media_not_uploaded_again);
+  ADD ("media-tells-twins-apart", test_media_tells_twins_apart);
+  ADD ("list-scheduled-pages", test_list_scheduled_pages);
+  ADD ("list-scheduled-too-many", test_list_scheduled_too_many);
+  ADD ("reconcile-beyond-first-page", test_reconcile_beyond_first_page);
 #undef ADD
   g_test_add_func ("/scheduler/normalize-mastodon-html", test_normalize_mastodon_html);
 

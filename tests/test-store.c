@@ -7,7 +7,9 @@
 
 #include "wc-store.h"
 #include "wc-store-connect.h"
+#include "wc-store-outbox.h"
 #include "wc-store-requests.h"
+#include "wc-test-key.h"
 
 typedef struct {
   char *dir;
@@ -366,6 +368,15 @@ test_store_migrations (Fixture       *fixture,
             "VALUES ('professional', 'Grand rounds at noon', 1700000000, 1700000000);",
             NULL, NULL, NULL), ==, SQLITE_OK);
         }
+      if (version >= 6)
+        {
+          g_assert_cmpint (sqlite3_exec (db,
+            "INSERT INTO outbox (account_id, identity, state, due_at, content, idempotency_key, "
+            "created_at, updated_at, remote_id) VALUES (1, 'professional', 'server-scheduled', 1800000000, "
+            "'{\"text\":\"Journal club\",\"visibility\":\"public\",\"language\":null,\"attachments\":[]}', "
+            "'key-1', 1700000000, 1700000000, '42');",
+            NULL, NULL, NULL), ==, SQLITE_OK);
+        }
       sqlite3_close (db);
 
       store = wc_store_open (path, &error);
@@ -399,6 +410,8 @@ test_store_migrations (Fixture       *fixture,
           g_assert_cmpstr (wc_draft_get_text (old_draft), ==, "Grand rounds at noon");
           g_assert_cmpint (wc_draft_get_reply_policy (old_draft), ==, WC_REPLY_POLICY_EVERYONE);
           g_assert_cmpstr (wc_draft_get_language (old_draft), ==, "");
+          /* Read as it was written; it is sealed once there is a key. */
+          wc_test_store_unlock (store);
           wc_draft_set_reply_policy (old_draft, WC_REPLY_POLICY_MENTIONED);
           wc_draft_set_language (old_draft, "nl");
           g_assert_true (wc_store_save_draft (store, old_draft, &error));
@@ -410,6 +423,43 @@ test_store_migrations (Fixture       *fixture,
         }
       else
         g_assert_cmpuint (drafts->len, ==, 0);
+
+      /* A post scheduled on the server before its waiting change and its
+       * uploads were kept (schema 9) has neither, and takes both. */
+      if (version >= 6)
+        {
+          static const char * const ids[] = { "900", NULL };
+          g_autoptr(GPtrArray) outbox = wc_store_list_outbox_active (store, &error);
+          g_autoptr(WcOutboxContent) change = NULL;
+          g_autoptr(WcOutboxMedia) media = wc_outbox_media_new (1700000100, ids, NULL);
+          g_autoptr(WcOutboxEntry) reread = NULL;
+          WcOutboxUpdate update = { 0 };
+          WcOutboxEntry *entry;
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (outbox->len, ==, 1);
+          entry = outbox->pdata[0];
+          g_assert_cmpstr (wc_outbox_entry_get_content (entry)->text, ==, "Journal club");
+          g_assert_cmpint (wc_outbox_entry_get_state (entry), ==, WC_OUTBOX_STATE_SERVER_SCHEDULED);
+          g_assert_null (wc_outbox_entry_get_pending_content (entry));
+          g_assert_null (wc_outbox_entry_get_media (entry));
+
+          if (!wc_store_has_data_key (store))
+            wc_test_store_unlock (store);
+          change = wc_outbox_content_copy (wc_outbox_entry_get_content (entry));
+          g_free (change->text);
+          change->text = g_strdup ("Journal club, room 4");
+          update.fields = WC_OUTBOX_FIELD_PENDING_CONTENT | WC_OUTBOX_FIELD_MEDIA;
+          update.pending_content = change;
+          update.media = media;
+          g_assert_true (wc_store_update_outbox_entry (store, entry, &update, &error));
+          g_assert_no_error (error);
+          reread = wc_store_get_outbox_entry (store, wc_outbox_entry_get_id (entry), &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (wc_outbox_entry_get_pending_content (reread)->text, ==, "Journal club, room 4");
+          g_assert_true (g_strv_equal ((const char * const *) wc_outbox_entry_get_media (reread)->ids, ids));
+          g_assert_cmpstr (wc_outbox_entry_get_content (reread)->text, ==, "Journal club");
+        }
 
       /* The migrated database takes everything the current one does. */
       wc_identity_add_marker (identity, WC_MARKER_TITLE, "Dr.");
@@ -439,6 +489,7 @@ test_store_draft_reply_policy (Fixture       *fixture,
   int rc;
 
   g_assert_no_error (error);
+  wc_test_store_unlock (store);
   wc_draft_set_text (draft, "Bonjour");
   for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
     {
@@ -453,6 +504,7 @@ test_store_draft_reply_policy (Fixture       *fixture,
 
       reopened = wc_store_open (fixture->path, &error);
       g_assert_no_error (error);
+      wc_test_store_unlock (reopened);
       loaded = wc_store_load_draft (reopened, wc_draft_get_id (draft), &error);
       g_assert_no_error (error);
       g_assert_cmpint (wc_draft_get_reply_policy (loaded), ==, policies[i]);

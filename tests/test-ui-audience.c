@@ -84,6 +84,7 @@ fixture_set_up (Fixture       *fixture,
   wc_application_set_hasher (fixture->app, fixture->hasher);
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
+  wc_test_ui_unlock_data (fixture->app);
 
   wc_account_set_handle (account, "@annie@social.example");
   wc_account_set_server (account, "https://social.example");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "wc-bluesky.h"
+#include "wc-composer.h"
 #include "wc-connection.h"
 #include "wc-follower-sync.h"
 #include "wc-keyring.h"
@@ -176,6 +177,12 @@ fixture_teardown (Fixture       *f,
   g_autoptr(GAsyncResult) cleared = NULL;
 
   wc_test_ui_destroy_toplevels ();
+  /* Each test that needs a notification server starts its own. */
+  if (wc_test_ui_notification_server_is_running ())
+    {
+      wc_test_ui_stop_notification_server ();
+      wc_test_ui_clear_notifications ();
+    }
   if (have_keyring)
     {
       wc_keyring_clear_async (-1, NULL, NULL, store_result, &cleared);
@@ -554,6 +561,272 @@ test_new_followers (Fixture       *f,
   g_assert_false (wc_requests_view_get_banner_visible (view));
 }
 
+/* --- Reviewing the followers of a personal Bluesky account --------------- */
+
+static void
+collect_widget_texts (GtkWidget *widget,
+                      GString   *labels,
+                      GString   *buttons)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (labels, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (labels, '\n');
+    }
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    {
+      g_string_append (buttons, gtk_button_get_label (GTK_BUTTON (widget)));
+      g_string_append_c (buttons, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widget_texts (child, labels, buttons);
+}
+
+static gboolean
+lookup_review (WcRequestsView *view,
+               const char     *handle,
+               guint          *index)
+{
+  for (guint i = 0; i < wc_requests_view_get_n_review (view); i++)
+    if (g_strcmp0 (wc_requests_view_get_review_handle (view, i), handle) == 0)
+      {
+        if (index != NULL)
+          *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static guint
+find_review (WcRequestsView *view,
+             const char     *handle)
+{
+  guint index = 0;
+
+  g_assert_true (lookup_review (view, handle, &index));
+  return index;
+}
+
+/* "Review followers" reads a personal Bluesky account's followers with
+ * getFollowers and screens them as requests are screened: the roster
+ * patient and the colleague who follows the professional account are
+ * listed, the stranger is not. Bluesky cannot remove a follower: the
+ * review says so and offers block and mute, which reach the PDS and the
+ * app view, and are kept so the inbox does not list them again. */
+static void
+test_review_followers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(WcTestBlueskyAccount) eva = NULL;
+  g_autoptr(WcTestBlueskyAccount) drsmit = NULL;
+  g_autoptr(WcTestBlueskyAccount) anna = NULL;
+  g_autoptr(WcTestBlueskyAccount) chris = NULL;
+  g_autoptr(WcTestBlueskyAccount) sam = NULL;
+  g_autoptr(WcAccount) personal = NULL;
+  g_autoptr(WcAccount) professional = NULL;
+  g_autoptr(WcFollowerSync) sync = NULL;
+  g_autoptr(WcFollowerSnapshot) snapshot = NULL;
+  g_autoptr(GString) labels = g_string_new (NULL);
+  g_autoptr(GString) buttons = g_string_new (NULL);
+  g_autofree char *answer = NULL;
+  GtkWindow *window;
+  WcRequestsView *view;
+  guint before;
+
+  if (!need_servers ())
+    return;
+  eva = new_account ("reva");
+  drsmit = new_account ("rsmit");
+  anna = new_account ("ranna");
+  chris = new_account ("rchris");
+  sam = new_account ("rsam");
+  set_profile (anna, "Jansen, Anna", "Loves dogs");
+  set_profile (chris, "Chris de Wit", "Nurse, ICU");
+  set_profile (sam, "Sam Stranger", "Birdwatcher");
+  wc_test_bluesky_follow (servers, chris, drsmit->did);
+  wc_test_bluesky_follow (servers, anna, eva->did);
+  wc_test_bluesky_follow (servers, chris, eva->did);
+  wc_test_bluesky_follow (servers, sam, eva->did);
+
+  personal = add_account (f, WC_IDENTITY_PERSONAL, eva);
+  professional = add_account (f, WC_IDENTITY_PROFESSIONAL, drsmit);
+  /* Who follows the professional account, kept in the store. */
+  sync = wc_follower_sync_new (f->store);
+  wc_follower_sync_set_hasher (sync, f->hasher);
+  snapshot = sync_now (sync, professional);
+  wc_test_ui_start_notification_server ();
+
+  window = GTK_WINDOW (gtk_window_new ());
+  view = WC_REQUESTS_VIEW (wc_requests_view_new ());
+  gtk_window_set_child (window, GTK_WIDGET (view));
+  gtk_window_set_default_size (window, 600, 800);
+  wc_requests_view_set_application (view, f->app);
+  gtk_window_present (window);
+  wc_test_ui_iterate ();
+
+  wc_requests_view_review_followers (view);
+  wait_idle (view);
+  g_assert_cmpuint (wc_requests_view_get_n_review (view), ==, 2);
+  g_assert_true (lookup_review (view, anna->handle, NULL));
+  g_assert_true (lookup_review (view, chris->handle, NULL));
+  g_assert_false (lookup_review (view, sam->handle, NULL));
+  /* The patient first. */
+  g_assert_cmpstr (wc_requests_view_get_review_handle (view, 0), ==, anna->handle);
+
+  /* What the network cannot do is said, not offered. */
+  collect_widget_texts (GTK_WIDGET (view), labels, buttons);
+  g_test_message ("buttons: %s", buttons->str);
+  g_assert_nonnull (strstr (labels->str, "2 followers of personal accounts may be patients."));
+  g_assert_nonnull (strstr (labels->str, "Bluesky cannot remove a follower."));
+  g_assert_null (strstr (buttons->str, "_Remove from Followers"));
+  g_assert_nonnull (strstr (buttons->str, "_Block"));
+  g_assert_nonnull (strstr (buttons->str, "_Mute"));
+  g_assert_nonnull (strstr (buttons->str, "Tag as Pa_tient"));
+
+  /* Asked anyway, removing is refused: nothing happens, nothing is kept. */
+  before = count_request_audit (f);
+  wc_requests_view_answer_review (view, find_review (view, chris->handle), WC_REQUEST_ANSWER_REMOVE_FOLLOWER);
+  wait_idle (view);
+  g_assert_true (lookup_review (view, chris->handle, NULL));
+  g_assert_cmpuint (count_request_audit (f), ==, before);
+  g_assert_null (dup_answer (f, personal, chris->did));
+
+  /* Block the patient: a block record of Eva's naming Anna's DID. */
+  g_assert_cmpuint (count_records (eva->did, "app.bsky.graph.block"), ==, 0);
+  wc_requests_view_answer_review (view, find_review (view, anna->handle), WC_REQUEST_ANSWER_BLOCK);
+  wait_idle (view);
+  g_assert_false (lookup_review (view, anna->handle, NULL));
+  g_assert_cmpuint (count_records (eva->did, "app.bsky.graph.block"), ==, 1);
+  {
+    g_autofree char *query = g_strdup_printf ("repo=%s&collection=app.bsky.graph.block&limit=10", eva->did);
+    guint status;
+    g_autoptr(JsonNode) list = wc_test_bluesky_xrpc (servers, "GET", "com.atproto.repo.listRecords", query,
+                                                     NULL, NULL, &status);
+    JsonObject *record = json_array_get_object_element (json_object_get_array_member (json_node_get_object (list),
+                                                                                      "records"), 0);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "value"), "subject"),
+                     ==, anna->did);
+  }
+  answer = dup_answer (f, personal, anna->did);
+  g_assert_cmpstr (answer, ==, "block");
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (count_request_audit (f), ==, before + 1);
+
+  /* Mute the colleague: private, kept by the app view. */
+  wc_requests_view_answer_review (view, find_review (view, chris->handle), WC_REQUEST_ANSWER_MUTE);
+  wait_idle (view);
+  g_assert_cmpuint (wc_requests_view_get_n_review (view), ==, 0);
+  {
+    guint status;
+    g_autoptr(JsonNode) mutes = wc_test_bluesky_xrpc (servers, "GET", "app.bsky.graph.getMutes", NULL, NULL,
+                                                      eva->access_jwt, &status);
+    JsonArray *list;
+
+    g_assert_cmpuint (status, ==, 200);
+    list = json_object_get_array_member (json_node_get_object (mutes), "mutes");
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "did"), ==, chris->did);
+  }
+  answer = dup_answer (f, personal, chris->did);
+  g_assert_cmpstr (answer, ==, "mute");
+  g_assert_cmpuint (count_request_audit (f), ==, before + 2);
+
+  /* Answered in the review, they are not new followers to answer again. */
+  wc_requests_view_refresh (view);
+  wait_idle (view);
+  g_assert_cmpuint (wc_requests_view_get_n_requests (view), ==, 1);
+  g_assert_cmpstr (wc_requests_view_get_request_handle (view, 0), ==, sam->handle);
+}
+
+/* --- The account's default who-can-reply in the composer ---------------- */
+
+static GtkToggleButton *
+find_chip (WcComposer *composer,
+           gint64      account_id)
+{
+  GtkFlowBox *targets = wc_composer_get_targets_box (composer);
+  GtkFlowBoxChild *child;
+
+  for (int i = 0; (child = gtk_flow_box_get_child_at_index (targets, i)) != NULL; i++)
+    {
+      GtkWidget *chip = gtk_flow_box_child_get_child (child);
+      gint64 *id = g_object_get_data (G_OBJECT (chip), "wc-account-id");
+
+      if (GTK_IS_TOGGLE_BUTTON (chip) && id != NULL && *id == account_id)
+        return GTK_TOGGLE_BUTTON (chip);
+    }
+  g_assert_not_reached ();
+}
+
+/* The account's postInteractionSettingsPref, set on the PDS as the
+ * official app sets it, is what a new draft to that account starts with:
+ * "People you follow" in the composer and in the saved draft. A composer
+ * that ignored it would stay at "Everyone". */
+static void
+test_composer_reply_default (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(WcTestBlueskyAccount) eva = NULL;
+  g_autoptr(WcAccount) account = NULL;
+  g_autoptr(WcBluesky) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcDraft) stored = NULL;
+  WcWindow *window;
+  WcComposer *composer;
+  AdwComboRow *reply_row;
+  WcDraftEditor *editor;
+  gint64 deadline;
+  gint64 draft_id;
+
+  if (!need_servers ())
+    return;
+  eva = new_account ("reply");
+  account = add_account (f, WC_IDENTITY_PERSONAL, eva);
+  client = client_for (account);
+  wc_bluesky_set_reply_default_async (client, WC_BLUESKY_REPLY_FOLLOWING, NULL, store_result, &result);
+  g_assert_true (wc_bluesky_set_reply_default_finish (client, await (&result), &error));
+  g_assert_no_error (error);
+
+  wc_test_ui_unlock_data (f->app);
+  wc_application_set_active_identity (f->app, WC_IDENTITY_PERSONAL);
+  window = wc_window_new (f->app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  composer = wc_window_get_composer (window);
+  wc_test_ui_wait (100);
+  wc_test_ui_iterate ();
+
+  gtk_toggle_button_set_active (find_chip (composer, wc_account_get_id (account)), TRUE);
+  wc_test_ui_iterate ();
+  reply_row = wc_composer_get_reply_row (composer);
+  g_assert_nonnull (reply_row);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (reply_row)));
+
+  /* Read from the PDS in the background. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (adw_combo_row_get_selected (reply_row) != WC_REPLY_POLICY_FOLLOWING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      wc_test_ui_wait (20);
+    }
+  editor = wc_composer_get_editor (composer);
+  g_assert_cmpint (wc_draft_get_reply_policy (wc_draft_editor_get_draft (editor)), ==, WC_REPLY_POLICY_FOLLOWING);
+
+  /* Kept with the draft, as a choice of its own. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (wc_composer_get_text_view (composer)),
+                            "Zondag de hele dag in de tuin.", -1);
+  wc_test_ui_wait (WC_DRAFT_EDITOR_SAVE_DELAY_MS + 100);
+  draft_id = wc_draft_get_id (wc_draft_editor_get_draft (editor));
+  g_assert_cmpint (draft_id, >, 0);
+  stored = wc_store_load_draft (f->store, draft_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_draft_get_reply_policy (stored), ==, WC_REPLY_POLICY_FOLLOWING);
+}
+
 /* --- The walkthrough's Bluesky steps -------------------------------------- */
 
 static WcPrivacyReading *
@@ -721,6 +994,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui-bluesky-wiring/new-followers-screened", Fixture, NULL, fixture_setup, test_new_followers,
               fixture_teardown);
+  g_test_add ("/ui-bluesky-wiring/review-followers", Fixture, NULL, fixture_setup, test_review_followers,
+              fixture_teardown);
+  g_test_add ("/ui-bluesky-wiring/composer-reply-default", Fixture, NULL, fixture_setup,
+              test_composer_reply_default, fixture_teardown);
   g_test_add ("/ui-bluesky-wiring/walkthrough-steps", Fixture, NULL, fixture_setup, test_walkthrough_steps,
               fixture_teardown);
 

@@ -11,6 +11,7 @@
 #include "wc-composer.h"
 #include "wc-store-connect.h"
 #include "wc-finding-row.h"
+#include "wc-keyring.h"
 #include "wc-window.h"
 
 /* A 2×2 white JPEG without any metadata (as in test-check-command.c). */
@@ -73,6 +74,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = wc_test_ui_create_app ();
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
+  wc_test_ui_unlock_data (fixture->app);
 
   fixture->window = wc_window_new (fixture->app);
   fixture->composer = wc_window_get_composer (fixture->window);
@@ -705,11 +707,241 @@ test_fits_phone (Fixture       *fixture,
   g_assert_cmpint (minimum, <=, 360);
 }
 
+/* --- Locked until the keyring gives the drafts' key ------------------- */
+
+static GAsyncResult *keyring_result;
+
+static void
+on_keyring_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  keyring_result = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_keyring (void)
+{
+  while (keyring_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (&keyring_result);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_retry_button (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)),
+                                         "composer.retry-unlock") == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_retry_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+buffer_text (WcComposer *composer)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (wc_composer_get_text_view (composer));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* The window comes first, with the composer greyed out and nothing to
+ * type in; once the key is there the draft written before shows. */
+static void
+test_locked_until_key (void)
+{
+  g_autoptr(WcApplication) first = wc_test_ui_create_app ();
+  g_autoptr(WcApplication) app = NULL;
+  g_autoptr(WcDraft) draft = wc_draft_new (WC_IDENTITY_PROFESSIONAL);
+  g_autoptr(WcDraft) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkTextView *text_view;
+  GtkWidget *lock_box;
+  GtkWidget *retry;
+  WcComposer *composer;
+  WcWindow *window;
+  gint64 end;
+  gint64 id;
+
+  /* A draft from an earlier session, sealed with the keyring's key. */
+  g_assert_nonnull (wc_application_get_store (first));
+  wc_test_ui_unlock_data (first);
+  wc_draft_set_text (draft, "Ward round notes: restored after the keyring answered");
+  g_assert_true (wc_store_save_draft (wc_application_get_store (first), draft, &error));
+  g_assert_no_error (error);
+  id = wc_draft_get_id (draft);
+  wc_application_close_store (first);
+  g_clear_object (&first);
+
+  app = wc_test_ui_create_app ();
+  window = wc_window_new (app);
+  composer = wc_window_get_composer (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_test_ui_iterate ();
+
+  /* Locked: no draft open, the text greyed out and read-only. */
+  g_assert_false (wc_application_get_data_unlocked (app));
+  g_assert_null (wc_composer_get_editor (composer));
+  text_view = wc_composer_get_text_view (composer);
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (text_view)));
+  g_assert_false (gtk_text_view_get_editable (text_view));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (wc_composer_get_content_warning_entry (composer))));
+  text = buffer_text (composer);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  /* The key has a moment to come before the page says it waits for it
+   * (usually it comes within it, and nothing flashes); then it says so. */
+  lock_box = wc_composer_get_lock_box (composer);
+  g_assert_false (gtk_widget_get_visible (lock_box));
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!gtk_widget_get_visible (lock_box))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      wc_test_ui_wait (20);
+    }
+  g_assert_false (wc_application_get_data_unlocked (app));
+  g_assert_nonnull (find_label (lock_box, "Unlocking your drafts…"));
+  retry = find_retry_button (lock_box);
+  g_assert_nonnull (retry);
+  g_assert_false (gtk_widget_get_visible (retry));
+  /* Nor does a new draft open (Ctrl+N). */
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.new-draft", NULL);
+  wc_test_ui_iterate ();
+  g_assert_null (wc_composer_get_editor (composer));
+
+  wc_application_unlock_data (app);
+  g_assert_true (wc_application_get_data_unlocking (app));
+  g_assert_true (gtk_widget_get_visible (lock_box));
+  wc_test_ui_unlock_data (app);
+  wc_test_ui_iterate ();
+
+  /* Unlocked: the draft from before, ready to type in. */
+  g_assert_false (gtk_widget_get_visible (lock_box));
+  g_assert_nonnull (wc_composer_get_editor (composer));
+  g_assert_cmpint (wc_draft_get_id (wc_draft_editor_get_draft (wc_composer_get_editor (composer))), ==, id);
+  text = buffer_text (composer);
+  g_assert_cmpstr (text, ==, "Ward round notes: restored after the keyring answered");
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (text_view)));
+  g_assert_true (gtk_text_view_get_editable (text_view));
+
+  /* What is typed now is saved (sealed) and read back. */
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (text_view), "Added: ", -1);
+  g_assert_true (wc_draft_editor_save_now (wc_composer_get_editor (composer), &error));
+  g_assert_no_error (error);
+  stored = wc_store_load_draft (wc_application_get_store (app), id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_draft_get_text (stored), ==, "Added: Ward round notes: restored after the keyring answered");
+
+  wc_test_ui_destroy_toplevels ();
+}
+
+/* A key the keyring cannot give (here: a damaged one) leaves the drafts
+ * locked with the reason and a Retry button; Retry unlocks them once the
+ * keyring can. */
+static void
+test_unlock_failed_retry (void)
+{
+  g_autoptr(WcApplication) app = wc_test_ui_create_app ();
+  WcComposer *composer;
+  WcWindow *window;
+  GtkWidget *lock_box;
+  GtkWidget *retry;
+  const GError *error;
+  gint64 end;
+
+  wc_keyring_store_async (-1, WC_SECRET_DATA_KEY, "Whitecoat test: damaged key", "c2hvcnQ=", NULL,
+                          on_keyring_done, NULL);
+  g_object_unref (await_keyring ());
+
+  window = wc_window_new (app);
+  composer = wc_window_get_composer (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_test_ui_iterate ();
+
+  wc_application_unlock_data (app);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (wc_application_get_data_unlocking (app))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  wc_test_ui_iterate ();
+
+  error = wc_application_get_data_error (app);
+  g_assert_nonnull (error);
+  g_assert_error ((GError *) error, WC_KEYRING_ERROR, WC_KEYRING_ERROR_FAILED);
+  g_assert_false (wc_application_get_data_unlocked (app));
+  g_assert_null (wc_composer_get_editor (composer));
+  lock_box = wc_composer_get_lock_box (composer);
+  g_assert_true (gtk_widget_get_visible (lock_box));
+  g_assert_nonnull (find_label (lock_box, "Your drafts are locked"));
+  g_assert_nonnull (find_label (lock_box, error->message));
+  retry = find_retry_button (lock_box);
+  g_assert_true (gtk_widget_get_visible (retry));
+  g_assert_true (gtk_widget_is_sensitive (retry));
+  /* The damaged key was left alone, not replaced by a new one. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autofree char *kept = NULL;
+
+    wc_keyring_lookup_async (-1, WC_SECRET_DATA_KEY, NULL, on_keyring_done, NULL);
+    result = await_keyring ();
+    kept = wc_keyring_lookup_finish (result, NULL);
+    g_assert_cmpstr (kept, ==, "c2hvcnQ=");
+  }
+
+  /* The user sorts the keyring out, then presses Retry. */
+  wc_keyring_clear_async (-1, WC_SECRET_DATA_KEY, NULL, on_keyring_done, NULL);
+  g_object_unref (await_keyring ());
+  g_signal_emit_by_name (retry, "clicked");
+  g_assert_true (wc_application_get_data_unlocking (app));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!wc_application_get_data_unlocked (app))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_assert_null (wc_application_get_data_error (app));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  wc_test_ui_iterate ();
+  g_assert_false (gtk_widget_get_visible (lock_box));
+  g_assert_nonnull (wc_composer_get_editor (composer));
+
+  wc_test_ui_destroy_toplevels ();
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   wc_test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/ui/composer/locked-until-key", test_locked_until_key);
+  g_test_add_func ("/ui/composer/unlock-failed-retry", test_unlock_failed_retry);
 
 #define ADD(path, func) \
   g_test_add ("/ui/composer/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

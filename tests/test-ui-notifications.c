@@ -88,6 +88,7 @@ fixture_setup (Fixture       *f,
   g_signal_connect (f->app, "open-uri", G_CALLBACK (on_open_uri), f);
   f->store = wc_application_get_store (f->app);
   g_assert_nonnull (f->store);
+  wc_test_ui_unlock_data (f->app);
   f->clock = wc_clock_new_fake (NOW);
   wc_application_set_clock (f->app, f->clock);
 

@@ -329,7 +329,9 @@ test_delete_all (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) keyring_error = NULL;
   g_autofree char *secret = NULL;
-  Await stored = { NULL }, looked_up = { NULL };
+  g_autoptr(WcCryptoKey) old_key = NULL;
+  g_autoptr(WcCryptoKey) new_key = NULL;
+  Await stored = { NULL }, looked_up = { NULL }, key_loaded = { NULL };
   AdwMessageDialog *dialog;
   gboolean have_keyring;
   guint64 deadline;
@@ -350,6 +352,15 @@ test_delete_all (Fixture       *fixture,
       g_clear_object (&stored.result);
       if (!have_keyring)
         g_printerr ("# keyring not usable: %s\n", keyring_error->message);
+    }
+  if (have_keyring)
+    {
+      /* The drafts' key, from the keyring. */
+      wc_test_ui_unlock_data (fixture->app);
+      wc_keyring_load_data_key_async (FALSE, NULL, await_cb, &key_loaded);
+      old_key = wc_keyring_load_data_key_finish (await_result (&key_loaded), &error);
+      g_clear_object (&key_loaded.result);
+      g_assert_no_error (error);
     }
 
   /* Cancel keeps everything. */
@@ -377,6 +388,21 @@ test_delete_all (Fixture       *fixture,
   while (fixture->n_data_deleted == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (fixture->n_data_deleted, ==, 1);
+
+  /* The drafts' key went with the keyring items; once they are gone the
+   * fresh database gets a new one (never the deleted data's key). */
+  if (have_keyring)
+    {
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (!wc_application_get_data_unlocked (fixture->app) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (wc_application_get_data_unlocked (fixture->app));
+      wc_keyring_load_data_key_async (FALSE, NULL, await_cb, &key_loaded);
+      new_key = wc_keyring_load_data_key_finish (await_result (&key_loaded), &error);
+      g_clear_object (&key_loaded.result);
+      g_assert_no_error (error);
+      g_assert_false (wc_crypto_key_equal (new_key, old_key));
+    }
 
   /* The old store is closed; the app has a new, empty one at the same place. */
   g_assert_cmpint (wc_store_get_schema_version (old_store), ==, -1);

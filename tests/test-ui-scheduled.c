@@ -64,6 +64,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = wc_test_ui_create_app ();
   fixture->store = wc_application_get_store (fixture->app);
   g_assert_nonnull (fixture->store);
+  wc_test_ui_unlock_data (fixture->app);
   fixture->clock = wc_clock_new_fake (NOW);
   wc_application_set_clock (fixture->app, fixture->clock);
 
@@ -336,6 +337,11 @@ test_store_replaced (Fixture       *fixture,
   g_assert_no_error (error);
   wc_application_reload_store (fixture->app);
   fixture->store = wc_application_get_store (fixture->app);
+  /* The fresh store is locked, and has no scheduler, until its key (a
+   * new one; "Delete all Whitecoat data" asks once the keyring is
+   * cleared). */
+  g_assert_null (wc_application_peek_scheduler (fixture->app));
+  wc_test_ui_unlock_data (fixture->app);
   wait_ms (50);
 
   now = wc_application_peek_scheduler (fixture->app);

@@ -11,6 +11,7 @@
 #include "wc-mastodon.h"
 #include "wc-scheduler.h"
 #include "wc-store-outbox.h"
+#include "wc-test-key.h"
 
 #define T0 1788000000  /* 2026-08-29 10:40 UTC */
 
@@ -64,6 +65,7 @@ fixture_setup_common (Fixture *f,
   f->path = g_build_filename (f->dir, "whitecoat.db", NULL);
   f->store = wc_store_open (f->path, &error);
   g_assert_no_error (error);
+  wc_test_store_unlock (f->store);
 
   f->server = wc_mastodon_server_new ();
   wc_mastodon_server_set_now (f->server, T0);

@@ -92,6 +92,29 @@ wc_test_ui_create_app (void)
   return app;
 }
 
+/**
+ * wc_test_ui_unlock_data:
+ *
+ * Drafts and scheduled posts are sealed with a key from the keyring: the
+ * application asks for it after its first frame, tests that read or write
+ * them ask here, through the same call, and wait (up to 10 s) for it.
+ */
+void
+wc_test_ui_unlock_data (WcApplication *app)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  wc_application_unlock_data (app);
+  while (!wc_application_get_data_unlocked (app) && wc_application_get_data_error (app) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_null (wc_application_get_data_error (app));
+  g_assert_true (wc_application_get_data_unlocked (app));
+}
+
 /* Runs what is pending in the main context, without blocking. */
 void
 wc_test_ui_iterate (void)
@@ -292,6 +315,12 @@ wc_test_ui_stop_notification_server (void)
   g_assert_no_error (error);
   g_dbus_connection_unregister_object (bus, notifications_object);
   notifications_object = 0;
+}
+
+gboolean
+wc_test_ui_notification_server_is_running (void)
+{
+  return notifications_object != 0;
 }
 
 void

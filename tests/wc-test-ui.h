@@ -13,6 +13,9 @@ void           wc_test_ui_init                (int         *argc,
                                                char      ***argv);
 WcApplication *wc_test_ui_create_app          (void);
 void           wc_test_ui_reset_settings      (GSettings   *settings);
+/* Gives the store its data key from the real keyring of the test session,
+ * as the application does after its first frame, and waits for it. */
+void           wc_test_ui_unlock_data         (WcApplication *app);
 void           wc_test_ui_iterate             (void);
 void           wc_test_ui_wait                (guint        ms);
 void           wc_test_ui_destroy_toplevels   (void);
@@ -36,6 +39,7 @@ typedef struct
 
 void                wc_test_ui_start_notification_server  (void);
 void                wc_test_ui_stop_notification_server   (void);
+gboolean            wc_test_ui_notification_server_is_running (void);
 void                wc_test_ui_clear_notifications        (void);
 /* Every Notify call in order (WcTestNotification), and the ids of every
  * CloseNotification call (guint32). */

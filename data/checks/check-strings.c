@@ -72,7 +72,7 @@ N_("An image has no description (alt text) for people who cannot see it.");
 /* data/checks/checks.json: check limit.images */
 N_("The post has more images than this network allows.");
 /* data/checks/checks.json: check timing.duty-hours */
-N_("This personal post is scheduled inside your duty hours.");
+N_("This personal post goes out inside your duty hours.");
 /* data/checks/checks.json: check image.gps */
 N_("The image carries the GPS position where it was taken.");
 /* data/checks/checks.json: check image.metadata */

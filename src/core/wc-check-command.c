@@ -9,6 +9,7 @@
 #include "wc-check-command.h"
 #include "wc-checker.h"
 #include "wc-image-inspector.h"
+#include "wc-keyring.h"
 #include "wc-roster.h"
 #include "wc-store.h"
 
@@ -136,6 +137,29 @@ load_roster (WcStore *store)
   return g_steal_pointer (&roster);
 }
 
+/* Drafts are sealed; their key is looked up in the keyring, never made
+ * here. Without it the check goes on without the other identity's drafts,
+ * and says so. */
+static gboolean
+unlock_drafts (WcStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(WcCryptoKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  wc_keyring_load_data_key_async (FALSE, NULL, hasher_loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  key = wc_keyring_load_data_key_finish (result, &error);
+  if (key == NULL || (!wc_store_set_data_key (store, key, &error) && !wc_store_has_data_key (store)))
+    {
+      g_printerr (_("Warning: checking without the drafts of your other identity: %s\n"), error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 load_setup (WcIdentityKind  identity,
             Setup          *setup)
@@ -183,7 +207,12 @@ load_setup (WcIdentityKind  identity,
     setup->roster = load_roster (store);
 
   {
-    g_autoptr(GPtrArray) drafts = wc_store_list_drafts (store, other, NULL);
+    g_autoptr(GError) drafts_error = NULL;
+    g_autoptr(GPtrArray) drafts = wc_store_list_drafts (store, other, &drafts_error);
+
+    if (drafts == NULL && g_error_matches (drafts_error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED)
+        && unlock_drafts (store))
+      drafts = wc_store_list_drafts (store, other, NULL);
 
     for (guint i = 0; drafts && i < drafts->len; i++)
       g_strv_builder_add (texts, wc_draft_get_text (g_ptr_array_index (drafts, i)));

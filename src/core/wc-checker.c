@@ -594,32 +594,6 @@ check_image_count (WcChecker            *self,
     }
 }
 
-static gboolean
-in_duty_hours (const WcCheckContext *context)
-{
-  g_autoptr(GDateTime) local = NULL;
-  guint minute, weekday;
-
-  if (context->scheduled_at == NULL || context->duty_days == 0
-      || context->duty_start == context->duty_end)
-    return FALSE;
-
-  local = g_date_time_to_local (context->scheduled_at);
-  minute = g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
-  weekday = g_date_time_get_day_of_week (local) - 1;  /* Monday = 0 */
-
-  if (context->duty_start < context->duty_end)
-    return (context->duty_days & (1u << weekday))
-           && minute >= context->duty_start && minute < context->duty_end;
-
-  /* Overnight duty: from the start on a duty day until the end next morning. */
-  if (minute >= context->duty_start)
-    return (context->duty_days & (1u << weekday)) != 0;
-  if (minute < context->duty_end)
-    return (context->duty_days & (1u << ((weekday + 6) % 7))) != 0;
-  return FALSE;
-}
-
 static int
 compare_findings (gconstpointer a,
                   gconstpointer b)
@@ -686,8 +660,12 @@ wc_checker_check_text (WcChecker            *self,
   check_limits (self, context, text, findings);
   check_image_count (self, context, findings);
 
-  if (context->identity == WC_IDENTITY_PERSONAL && in_duty_hours (context))
-    g_ptr_array_add (findings, wc_checker_make_finding (self, "timing.duty-hours", FALSE, NULL));
+  {
+    WcFinding *timing = wc_checker_check_timing (self, context);
+
+    if (timing != NULL)
+      g_ptr_array_add (findings, timing);
+  }
 
   g_ptr_array_sort (findings, compare_findings);
   return g_steal_pointer (&findings);
@@ -808,4 +786,152 @@ wc_findings_max_severity (GPtrArray *findings)
   for (guint i = 0; findings && i < findings->len; i++)
     max = MAX (max, wc_finding_get_severity (g_ptr_array_index (findings, i)));
   return max;
+}
+
+/* --- Duty hours ------------------------------------------------------------ */
+
+/**
+ * wc_duty_days_from_strv:
+ * @days: (nullable): day names as the duty-days setting keeps them: "mon",
+ *   "tue" … "sun"
+ *
+ * Returns: the days as WcDutyHours.days, bit 0 Monday … bit 6 Sunday;
+ *   unknown names are left out
+ */
+guint
+wc_duty_days_from_strv (const char * const *days)
+{
+  static const char * const names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+  guint bits = 0;
+
+  for (guint i = 0; days != NULL && days[i] != NULL; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+      if (g_str_equal (days[i], names[j]))
+        bits |= 1u << j;
+  return bits;
+}
+
+static gboolean
+duty_hours_valid (const WcDutyHours *duty)
+{
+  return duty != NULL && duty->days != 0 && duty->start != duty->end
+         && duty->start < 24 * 60 && duty->end < 24 * 60;
+}
+
+/**
+ * wc_duty_hours_contain:
+ * @duty: the duty hours
+ * @at: a time, in the time zone the duty hours are meant in
+ *
+ * A duty that ends before it starts runs past midnight and belongs to the
+ * day it starts on: with duty from 22:00 to 07:00 on Wednesdays, Thursday
+ * 02:00 is on duty.
+ *
+ * Returns: whether @at falls inside the duty hours
+ */
+gboolean
+wc_duty_hours_contain (const WcDutyHours *duty,
+                       GDateTime         *at)
+{
+  guint minute, weekday;
+
+  g_return_val_if_fail (at != NULL, FALSE);
+
+  if (!duty_hours_valid (duty))
+    return FALSE;
+
+  minute = g_date_time_get_hour (at) * 60 + g_date_time_get_minute (at);
+  weekday = g_date_time_get_day_of_week (at) - 1;  /* Monday = 0 */
+
+  if (duty->start < duty->end)
+    return (duty->days & (1u << weekday)) && minute >= duty->start && minute < duty->end;
+
+  /* Overnight duty: from the start on a duty day until the end next morning. */
+  if (minute >= duty->start)
+    return (duty->days & (1u << weekday)) != 0;
+  if (minute < duty->end)
+    return (duty->days & (1u << ((weekday + 6) % 7))) != 0;
+  return FALSE;
+}
+
+/**
+ * wc_duty_hours_get_end:
+ * @duty: the duty hours
+ * @at: a time, in the time zone the duty hours are meant in
+ *
+ * Returns: (transfer full) (nullable): when the duty that @at falls in
+ *   ends, in @at's time zone; %NULL when @at is not on duty
+ */
+GDateTime *
+wc_duty_hours_get_end (const WcDutyHours *duty,
+                       GDateTime         *at)
+{
+  g_autoptr(GDateTime) day = NULL;
+  guint minute;
+
+  g_return_val_if_fail (at != NULL, NULL);
+
+  if (!wc_duty_hours_contain (duty, at))
+    return NULL;
+
+  minute = g_date_time_get_hour (at) * 60 + g_date_time_get_minute (at);
+  /* An overnight duty that started this evening ends tomorrow morning. */
+  if (duty->start > duty->end && minute >= duty->start)
+    day = g_date_time_add_days (at, 1);
+  else
+    day = g_date_time_ref (at);
+  return g_date_time_new (g_date_time_get_timezone (at),
+                          g_date_time_get_year (day), g_date_time_get_month (day),
+                          g_date_time_get_day_of_month (day),
+                          duty->end / 60, duty->end % 60, 0);
+}
+
+/**
+ * wc_checker_check_timing:
+ * @context: the identity, the time the post goes out and the duty hours;
+ *   the rest is not read
+ *
+ * The check on when a post goes out: a personal post that appears during
+ * the duty hours tells patients and the employer that the doctor posts
+ * personal things at work (R1). A post sent now counts as much as one
+ * scheduled: what people see is when it appears.
+ *
+ * Returns: (transfer full) (nullable): the "timing.duty-hours" finding, or
+ *   %NULL
+ */
+WcFinding *
+wc_checker_check_timing (WcChecker            *self,
+                         const WcCheckContext *context)
+{
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *start_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (WC_IS_CHECKER (self), NULL);
+  g_return_val_if_fail (context != NULL, NULL);
+
+  if (context->identity != WC_IDENTITY_PERSONAL || context->scheduled_at == NULL)
+    return NULL;
+  end = wc_duty_hours_get_end (&context->duty, context->scheduled_at);
+  if (end == NULL)
+    return NULL;
+
+  start_text = g_strdup_printf ("%02u:%02u", context->duty.start / 60, context->duty.start % 60);
+  end_text = g_date_time_format (end, "%H:%M");
+  if (context->posting_now)
+    /* Translators: %1$s and %2$s are the start and the end of the duty
+     * hours, such as 08:00 and 17:00. */
+    detail = g_strdup_printf (_("Posted now, it appears while you are on duty (%1$s–%2$s), where patients and "
+                                "your employer can see it. Schedule it for after %2$s to keep your personal "
+                                "and professional lives apart."),
+                              start_text, end_text);
+  else
+    /* Translators: %1$s and %2$s are the start and the end of the duty
+     * hours, such as 08:00 and 17:00. */
+    detail = g_strdup_printf (_("You are on duty then (%1$s–%2$s): patients and your employer can see it appear "
+                                "while you are at work. A time after %2$s keeps your personal and professional "
+                                "lives apart."),
+                              start_text, end_text);
+  return wc_checker_make_finding (self, "timing.duty-hours", FALSE, detail);
 }

@@ -14,6 +14,14 @@
 
 G_BEGIN_DECLS
 
+/* Duty hours, as Preferences keeps them (duty-start, duty-end, duty-days). */
+typedef struct
+{
+  guint start;  /* minutes after midnight */
+  guint end;    /* an end before the start: the duty runs past midnight */
+  guint days;   /* bit 0 Monday … bit 6 Sunday, the days a duty starts on; 0 = none */
+} WcDutyHours;
+
 /* Everything a check may look at besides the draft's text. Every member may
  * be left empty (NULL or 0): the checks that need it then stay silent. */
 typedef struct
@@ -27,10 +35,11 @@ typedef struct
                                          * limits, each member 0 for the network's default */
   const char         *content_warning;
   const char * const *other_texts;      /* drafts and scheduled posts of the other identity */
-  GDateTime          *scheduled_at;     /* when it is to be posted, if scheduled */
-  guint               duty_start;       /* minutes after midnight */
-  guint               duty_end;
-  guint               duty_days;        /* bit 0 Monday … bit 6 Sunday; 0 = no duty hours */
+  GDateTime          *scheduled_at;     /* when it goes out: its scheduled time, or the time
+                                         * now for a post that is not scheduled; read in its
+                                         * own time zone, the one the duty hours are meant in */
+  gboolean            posting_now;      /* scheduled_at is now: the post is not scheduled */
+  WcDutyHours         duty;
   guint               n_images;         /* images attached to the draft */
   WcRosterMatcher    *roster;           /* the patient roster, when the user keeps one */
 } WcCheckContext;
@@ -71,5 +80,13 @@ GPtrArray    *wc_checker_check_image      (WcChecker        *self,
                                            int               index,
                                            const WcAttachment *attachment);
 WcSeverity    wc_findings_max_severity    (GPtrArray        *findings);
+WcFinding    *wc_checker_check_timing     (WcChecker        *self,
+                                           const WcCheckContext *context);
+
+guint         wc_duty_days_from_strv      (const char * const *days);
+gboolean      wc_duty_hours_contain       (const WcDutyHours *duty,
+                                           GDateTime        *at);
+GDateTime    *wc_duty_hours_get_end       (const WcDutyHours *duty,
+                                           GDateTime        *at);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "wc-clock.h"
 #include "wc-draft-editor.h"
 #include "wc-image-strip.h"
 #include "wc-store-connect.h"
@@ -26,6 +27,11 @@ struct _WcDraftEditor
   GPtrArray      *own_accounts;    /* WcAccount */
   GPtrArray      *other_accounts;  /* WcAccount */
   GStrv           other_texts;
+
+  /* When it goes out, for the duty-hours check */
+  WcClock        *clock;           /* nullable: "now" unknown, no timing check for Post Now */
+  gint64          scheduled_at;    /* UTC seconds; 0 = not scheduled, it goes out now */
+  WcDutyHours     duty;
 
   /* Who can see it */
   WcHasher        *hasher;         /* nullable: the keyring may answer late */
@@ -513,6 +519,7 @@ run_checks (WcDraftEditor *self)
   GPtrArray *draft_targets = wc_draft_get_targets (self->draft);
   WcNetworkCatalog *catalog = wc_network_catalog_get_default ();
   WcCheckContext context = { 0 };
+  g_autoptr(GDateTime) goes_out = NULL;
   gboolean can_publish = TRUE;
 
   g_clear_handle_id (&self->check_source, g_source_remove);
@@ -557,6 +564,14 @@ run_checks (WcDraftEditor *self)
   context.other_texts = (const char * const *) self->other_texts;
   context.n_images = attachments->len;
   context.roster = self->roster;
+  /* In the local time zone, as Preferences shows the duty hours. */
+  if (self->scheduled_at > 0)
+    goes_out = g_date_time_new_from_unix_local (self->scheduled_at);
+  else if (self->clock != NULL)
+    goes_out = g_date_time_new_from_unix_local (wc_clock_get_now (self->clock));
+  context.scheduled_at = goes_out;
+  context.posting_now = self->scheduled_at <= 0;
+  context.duty = self->duty;
 
   all = wc_checker_check_text (self->checker, &context, wc_draft_get_text (self->draft));
   compute_audiences (self, all);
@@ -775,6 +790,7 @@ wc_draft_editor_dispose (GObject *object)
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_clear_object (&self->store);
   g_clear_object (&self->checker);
+  g_clear_object (&self->clock);
   g_clear_object (&self->draft);
   g_clear_object (&self->own);
   g_clear_object (&self->other);
@@ -1507,6 +1523,38 @@ wc_draft_editor_reload_context (WcDraftEditor *self)
 {
   g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
   load_context (self);
+  run_checks (self);
+}
+
+/**
+ * wc_draft_editor_set_timing:
+ * @clock: (nullable): the time now, for a draft that is not scheduled
+ * @scheduled_at: when the draft is scheduled to go out, UTC seconds; 0 when
+ *   it is not (Post Now would send it at once)
+ * @duty: (nullable): the duty hours; %NULL for none
+ *
+ * What the duty-hours check needs: when the post goes out, and the duty
+ * hours. The checks run again at once when something changed.
+ */
+void
+wc_draft_editor_set_timing (WcDraftEditor     *self,
+                            WcClock           *clock,
+                            gint64             scheduled_at,
+                            const WcDutyHours *duty)
+{
+  WcDutyHours none = { 0 };
+
+  g_return_if_fail (WC_IS_DRAFT_EDITOR (self));
+  g_return_if_fail (clock == NULL || WC_IS_CLOCK (clock));
+
+  if (duty == NULL)
+    duty = &none;
+  if (self->clock == clock && self->scheduled_at == MAX (scheduled_at, 0)
+      && memcmp (&self->duty, duty, sizeof *duty) == 0)
+    return;
+  g_set_object (&self->clock, clock);
+  self->scheduled_at = MAX (scheduled_at, 0);
+  self->duty = *duty;
   run_checks (self);
 }
 

@@ -5,6 +5,7 @@
 
 #include "wc-audience.h"
 #include "wc-checker.h"
+#include "wc-clock.h"
 #include "wc-draft.h"
 #include "wc-store.h"
 
@@ -103,6 +104,10 @@ gboolean       wc_draft_editor_save_now         (WcDraftEditor  *self,
                                                  GError        **error);
 gboolean       wc_draft_editor_get_dirty        (WcDraftEditor  *self);
 void           wc_draft_editor_reload_context   (WcDraftEditor  *self);
+void           wc_draft_editor_set_timing       (WcDraftEditor  *self,
+                                                 WcClock        *clock,
+                                                 gint64          scheduled_at,
+                                                 const WcDutyHours *duty);
 
 /* Who can see it: an audience per target, recomputed only when a target,
  * its visibility, the people mentioned or the tags change. The hasher (from

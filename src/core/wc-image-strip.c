@@ -17,6 +17,7 @@
 #include <jpeglib.h>
 #include <png.h>
 
+#include "wc-crypto.h"
 #include "wc-dicom.h"
 #include "wc-image-strip.h"
 
@@ -476,6 +477,23 @@ strip_to_bytes_full (const char  *in_path,
     }
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
   data = g_bytes_get_data (bytes, &length);
+
+  /* The outbox keeps its images sealed (wc-crypto.h): opened here, in
+   * memory, with the key the store registered. */
+  if (wc_crypto_data_is_sealed (data, length))
+    {
+      GBytes *opened = wc_crypto_unseal_data (NULL, bytes, &local_error);
+
+      if (opened == NULL)
+        {
+          g_set_error (error, WC_IMAGE_ERROR, WC_IMAGE_ERROR_FAILED,
+                       _("Whitecoat could not open this picture: %s"), local_error->message);
+          return NULL;
+        }
+      g_bytes_unref (bytes);
+      bytes = opened;
+      data = g_bytes_get_data (bytes, &length);
+    }
 
   if (length > 0 && wc_dicom_sniff (data, length))
     {

@@ -334,3 +334,202 @@ wc_keyring_clear_server_async (const char          *network,
   secret_password_clearv (wc_keyring_get_schema (), attributes, cancellable,
                           clear_cb, g_steal_pointer (&task));
 }
+
+/* --- The data key ---------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean     create;
+  GPtrArray   *tasks;  /* GTask: every caller waiting for this answer */
+  WcCryptoKey *key;    /* a new key on its way into the keyring */
+} DataKeyLoad;
+
+/* The load that may make a key, while it runs: later callers join it. */
+static DataKeyLoad *creating_data_key;
+
+static GError *
+data_key_locked_error (void)
+{
+  return g_error_new_literal (WC_KEYRING_ERROR, WC_KEYRING_ERROR_LOCKED,
+                              _("The keyring is locked, so your drafts cannot be opened. Unlock it when asked (it usually opens with your login password) and try again."));
+}
+
+static void
+data_key_load_done (DataKeyLoad *load,
+                    WcCryptoKey *key,
+                    GError      *error)
+{
+  if (load == creating_data_key)
+    creating_data_key = NULL;
+
+  /* The user closing the keyring's prompt is a locked keyring to them;
+   * the callers' own cancellables are checked by their tasks. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      error = data_key_locked_error ();
+    }
+
+  for (guint i = 0; i < load->tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (load->tasks, i);
+
+      if (key != NULL)
+        g_task_return_pointer (task, wc_crypto_key_ref (key), (GDestroyNotify) wc_crypto_key_unref);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+  g_clear_error (&error);
+  g_ptr_array_unref (load->tasks);
+  g_clear_pointer (&load->key, wc_crypto_key_unref);
+  g_free (load);
+}
+
+static void
+data_key_store_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DataKeyLoad *load = user_data;
+  GError *error = NULL;
+
+  if (!wc_keyring_store_finish (result, &error))
+    {
+      data_key_load_done (load, NULL, error);
+      return;
+    }
+  g_debug ("Stored a new data key (id %s) in the keyring", wc_crypto_key_get_id (load->key));
+  data_key_load_done (load, load->key, NULL);
+}
+
+static void
+data_key_search_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  DataKeyLoad *load = user_data;
+  g_autoptr(GError) search_error = NULL;
+  GError *error = NULL;
+  GList *items = secret_password_search_finish (result, &search_error);
+  char *encoded;
+
+  if (search_error != NULL)
+    {
+      data_key_load_done (load, NULL, map_error (search_error));
+      return;
+    }
+  /* A key is there, but the lookup could not read it (the user closed the
+   * prompt to unlock): a new key would replace it, and everything sealed
+   * with it would be lost. */
+  if (items != NULL)
+    {
+      g_list_free_full (items, g_object_unref);
+      data_key_load_done (load, NULL, data_key_locked_error ());
+      return;
+    }
+
+  load->key = wc_crypto_key_new_random (&error);
+  if (load->key == NULL)
+    {
+      data_key_load_done (load, NULL, error);
+      return;
+    }
+  encoded = wc_crypto_key_dup_base64 (load->key);
+  wc_keyring_store_async (-1, WC_SECRET_DATA_KEY,
+                          _("Whitecoat key for drafts and scheduled posts"),
+                          encoded, NULL, data_key_store_cb, load);
+  wc_crypto_free_secret (encoded);
+}
+
+static void
+data_key_lookup_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  DataKeyLoad *load = user_data;
+  GError *error = NULL;
+  char *secret = wc_keyring_lookup_finish (result, &error);
+  g_autoptr(GHashTable) attributes = NULL;
+
+  if (secret != NULL)
+    {
+      g_autoptr(WcCryptoKey) key = wc_crypto_key_new_from_base64 (secret, NULL);
+
+      secret_password_free (secret);
+      /* Never replaced: the drafts sealed with it would be lost for good. */
+      if (key == NULL)
+        error = g_error_new_literal (WC_KEYRING_ERROR, WC_KEYRING_ERROR_FAILED,
+                                     _("The key that protects your drafts is damaged in the keyring, so your drafts and scheduled posts cannot be opened."));
+      data_key_load_done (load, key, error);
+      return;
+    }
+
+  if (!g_error_matches (error, WC_KEYRING_ERROR, WC_KEYRING_ERROR_NOT_FOUND))
+    {
+      data_key_load_done (load, NULL, error);
+      return;
+    }
+  if (!load->create)
+    {
+      g_clear_error (&error);
+      data_key_load_done (load, NULL,
+                          g_error_new_literal (WC_KEYRING_ERROR, WC_KEYRING_ERROR_NOT_FOUND,
+                                               _("The key that protects your drafts is not in the keyring.")));
+      return;
+    }
+  g_clear_error (&error);
+
+  /* Not found, or found locked and not unlocked: look without unlocking. */
+  attributes = make_attributes (-1, WC_SECRET_DATA_KEY);
+  secret_password_searchv (wc_keyring_get_schema (), attributes, SECRET_SEARCH_ALL, NULL,
+                           data_key_search_cb, load);
+}
+
+/**
+ * wc_keyring_load_data_key_async:
+ * @create: whether to make and store a key when there is none
+ *
+ * Finds the key that seals drafts and scheduled posts in the database, or
+ * makes a random one and stores it when there is none and @create is set.
+ */
+void
+wc_keyring_load_data_key_async (gboolean             create,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  DataKeyLoad *load;
+
+  g_task_set_source_tag (task, wc_keyring_load_data_key_async);
+
+  if (create && creating_data_key != NULL)
+    {
+      g_ptr_array_add (creating_data_key->tasks, task);
+      return;
+    }
+
+  load = g_new0 (DataKeyLoad, 1);
+  load->create = create;
+  load->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (load->tasks, task);
+  if (create)
+    creating_data_key = load;
+
+  /* Not cancelled with one caller: others may wait for the same answer. */
+  wc_keyring_lookup_async (-1, WC_SECRET_DATA_KEY, NULL, data_key_lookup_cb, load);
+}
+
+/**
+ * wc_keyring_load_data_key_finish:
+ * @error: a #WC_KEYRING_ERROR, whose message tells the user what to do
+ *
+ * Returns: (transfer full): the key, or %NULL
+ */
+WcCryptoKey *
+wc_keyring_load_data_key_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 
+#include "wc-crypto.h"
+
 G_BEGIN_DECLS
 
 /* Credentials live in the keyring and nowhere else. */
@@ -26,6 +28,9 @@ GQuark wc_keyring_error_quark (void);
 #define WC_SECRET_CLIENT_SECRET  "client-secret"
 #define WC_SECRET_APP_PASSWORD   "app-password"
 #define WC_SECRET_HASH_KEY       "hash-key"
+/* The key that seals drafts and scheduled posts in the database (app-wide,
+ * account -1); see wc_keyring_load_data_key_async(). */
+#define WC_SECRET_DATA_KEY       "data-key"
 
 const SecretSchema *wc_keyring_get_schema (void) G_GNUC_CONST;
 
@@ -78,5 +83,17 @@ void      wc_keyring_clear_server_async  (const char          *network,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
+
+/* The data key (wc-crypto.h). With @create, a key is made and stored the
+ * first time; never when a key is there but locked (#WC_KEYRING_ERROR_LOCKED),
+ * nor over a damaged one (#WC_KEYRING_ERROR_FAILED). Without @create a
+ * missing key is #WC_KEYRING_ERROR_NOT_FOUND. Calls with @create made while
+ * one runs share its answer, so only one key is ever made. */
+void         wc_keyring_load_data_key_async  (gboolean             create,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+WcCryptoKey *wc_keyring_load_data_key_finish (GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

@@ -40,5 +40,10 @@ void _wc_outbox_entry_set_row_identity    (WcOutboxEntry   *self,
 /* Takes @content. */
 void _wc_outbox_entry_take_content        (WcOutboxEntry   *self,
                                            WcOutboxContent *content);
+/* Take @content (nullable) and @media (nullable). */
+void _wc_outbox_entry_take_pending_content (WcOutboxEntry   *self,
+                                            WcOutboxContent *content);
+void _wc_outbox_entry_take_media          (WcOutboxEntry   *self,
+                                           WcOutboxMedia   *media);
 
 G_END_DECLS

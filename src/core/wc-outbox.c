@@ -21,6 +21,8 @@ struct _WcOutboxEntry
   WcOutboxState    state;
   gint64           due_at;
   WcOutboxContent *content;
+  WcOutboxContent *pending_content;
+  WcOutboxMedia   *media;
   char            *idempotency_key;
   guint            attempts;
   gint64           next_attempt_at;
@@ -454,6 +456,166 @@ wc_outbox_content_new_from_json (const char  *json,
   return g_steal_pointer (&content);
 }
 
+/* --- Media ----------------------------------------------------------- */
+
+static GStrv
+strv_copy_or_empty (const char * const *strv)
+{
+  return strv != NULL ? g_strdupv ((char **) strv) : g_new0 (char *, 1);
+}
+
+/**
+ * wc_outbox_media_new:
+ * @ids: (nullable): the uploads posted with
+ * @earlier: (nullable): earlier uploads of the same content
+ *
+ * Returns: (transfer full): the media, with both lists copied (empty, never
+ *   %NULL, when not given)
+ */
+WcOutboxMedia *
+wc_outbox_media_new (gint64              uploaded_at,
+                     const char * const *ids,
+                     const char * const *earlier)
+{
+  WcOutboxMedia *media = g_new0 (WcOutboxMedia, 1);
+
+  media->uploaded_at = uploaded_at;
+  media->ids = strv_copy_or_empty (ids);
+  media->earlier = strv_copy_or_empty (earlier);
+  return media;
+}
+
+WcOutboxMedia *
+wc_outbox_media_copy (const WcOutboxMedia *media)
+{
+  g_return_val_if_fail (media != NULL, NULL);
+  return wc_outbox_media_new (media->uploaded_at, (const char * const *) media->ids,
+                              (const char * const *) media->earlier);
+}
+
+void
+wc_outbox_media_free (WcOutboxMedia *media)
+{
+  if (media == NULL)
+    return;
+  g_strfreev (media->ids);
+  g_strfreev (media->earlier);
+  g_free (media);
+}
+
+gboolean
+wc_outbox_media_contains (const WcOutboxMedia *media,
+                          const char          *id)
+{
+  return media != NULL && id != NULL
+         && (g_strv_contains ((const char * const *) media->ids, id)
+             || g_strv_contains ((const char * const *) media->earlier, id));
+}
+
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *name,
+          const char * const *strv)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+}
+
+/**
+ * wc_outbox_media_to_json:
+ *
+ * Returns: (transfer full): `{"uploaded_at": …, "ids": […], "earlier": […]}`,
+ *   for the store
+ */
+char *
+wc_outbox_media_to_json (const WcOutboxMedia *media)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (media != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uploaded_at");
+  json_builder_add_int_value (builder, media->uploaded_at);
+  add_strv (builder, "ids", (const char * const *) media->ids);
+  add_strv (builder, "earlier", (const char * const *) media->earlier);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static GStrv
+strv_member (JsonObject *object,
+             const char *name,
+             gboolean   *ok)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, name);
+  JsonArray *array;
+
+  if (node == NULL)
+    return g_strv_builder_end (builder);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *ok = FALSE;
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          *ok = FALSE;
+          return NULL;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * wc_outbox_media_new_from_json:
+ *
+ * Returns: (transfer full) (nullable): the media, or %NULL with a
+ *   %WC_STORE_ERROR_CORRUPT error
+ */
+WcOutboxMedia *
+wc_outbox_media_new_from_json (const char  *json,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(WcOutboxMedia) media = NULL;
+  JsonObject *object;
+  gboolean ok = TRUE;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL)
+      || json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      invalid_json (error);
+      return NULL;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  media = g_new0 (WcOutboxMedia, 1);
+  media->uploaded_at = json_object_get_int_member_with_default (object, "uploaded_at", 0);
+  media->ids = strv_member (object, "ids", &ok);
+  media->earlier = strv_member (object, "earlier", &ok);
+  if (!ok)
+    {
+      invalid_json (error);
+      return NULL;
+    }
+  return g_steal_pointer (&media);
+}
+
 /* --- The entry -------------------------------------------------------- */
 
 static void
@@ -462,6 +624,8 @@ wc_outbox_entry_finalize (GObject *object)
   WcOutboxEntry *self = WC_OUTBOX_ENTRY (object);
 
   g_clear_pointer (&self->content, wc_outbox_content_free);
+  g_clear_pointer (&self->pending_content, wc_outbox_content_free);
+  g_clear_pointer (&self->media, wc_outbox_media_free);
   g_free (self->idempotency_key);
   g_free (self->remote_id);
   g_free (self->remote_url);
@@ -642,6 +806,31 @@ wc_outbox_entry_get_content (WcOutboxEntry *self)
   return self->content;
 }
 
+/**
+ * wc_outbox_entry_get_pending_content:
+ *
+ * Returns: (transfer none) (nullable): the change that waits for the
+ *   server copy's withdrawal
+ */
+const WcOutboxContent *
+wc_outbox_entry_get_pending_content (WcOutboxEntry *self)
+{
+  g_return_val_if_fail (WC_IS_OUTBOX_ENTRY (self), NULL);
+  return self->pending_content;
+}
+
+/**
+ * wc_outbox_entry_get_media:
+ *
+ * Returns: (transfer none) (nullable): the uploads for the content
+ */
+const WcOutboxMedia *
+wc_outbox_entry_get_media (WcOutboxEntry *self)
+{
+  g_return_val_if_fail (WC_IS_OUTBOX_ENTRY (self), NULL);
+  return self->media;
+}
+
 const char *
 wc_outbox_entry_get_idempotency_key (WcOutboxEntry *self)
 {
@@ -812,6 +1001,22 @@ _wc_outbox_entry_take_content (WcOutboxEntry   *self,
   self->content = content;
 }
 
+void
+_wc_outbox_entry_take_pending_content (WcOutboxEntry   *self,
+                                       WcOutboxContent *content)
+{
+  g_clear_pointer (&self->pending_content, wc_outbox_content_free);
+  self->pending_content = content;
+}
+
+void
+_wc_outbox_entry_take_media (WcOutboxEntry *self,
+                             WcOutboxMedia *media)
+{
+  g_clear_pointer (&self->media, wc_outbox_media_free);
+  self->media = media;
+}
+
 /**
  * wc_outbox_entry_update_from:
  * @from: the same entry, read again
@@ -841,6 +1046,9 @@ wc_outbox_entry_update_from (WcOutboxEntry *self,
   _wc_outbox_entry_set_reason (self, from->reason);
   _wc_outbox_entry_set_sent_at (self, from->sent_at);
   _wc_outbox_entry_take_content (self, wc_outbox_content_copy (from->content));
+  _wc_outbox_entry_take_pending_content (self, from->pending_content != NULL
+                                               ? wc_outbox_content_copy (from->pending_content) : NULL);
+  _wc_outbox_entry_take_media (self, from->media != NULL ? wc_outbox_media_copy (from->media) : NULL);
   /* Last, so that a handler of "notify::state" sees the rest updated. */
   _wc_outbox_entry_set_state (self, from->state);
   g_object_thaw_notify (G_OBJECT (self));

@@ -87,8 +87,37 @@ gboolean               wc_outbox_content_equal             (const WcOutboxConten
                                                             const WcOutboxContent *b);
 /* Whether a Mastodon post should be marked sensitive: a clinical image. */
 gboolean               wc_outbox_content_is_sensitive      (const WcOutboxContent *content);
+
+/* The images of a Mastodon post as uploaded (added by H1). Media ids are
+ * the server's own: a status that carries them is this post. */
+typedef struct
+{
+  gint64  uploaded_at;  /* UTC seconds: when the first of @ids was uploaded */
+  GStrv   ids;          /* posted with, in the order of the images; fewer while uploading */
+  GStrv   earlier;      /* earlier uploads of the same content, no longer posted with */
+} WcOutboxMedia;
+
+WcOutboxMedia *wc_outbox_media_new           (gint64                uploaded_at,
+                                              const char * const   *ids,
+                                              const char * const   *earlier);
+WcOutboxMedia *wc_outbox_media_copy          (const WcOutboxMedia  *media);
+void           wc_outbox_media_free          (WcOutboxMedia        *media);
+/* Whether @id is one of the uploads, current or earlier. */
+gboolean       wc_outbox_media_contains      (const WcOutboxMedia  *media,
+                                              const char           *id);
+char          *wc_outbox_media_to_json       (const WcOutboxMedia  *media);
+WcOutboxMedia *wc_outbox_media_new_from_json (const char           *json,
+                                              GError              **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WcOutboxMedia, wc_outbox_media_free)
+
 gint64                 wc_outbox_entry_get_created_at      (WcOutboxEntry   *self);
 gint64                 wc_outbox_entry_get_updated_at      (WcOutboxEntry   *self);
+/* A change of content that waits for the withdrawal of the copy the
+ * server holds (Mastodon cannot edit a scheduled status): only ever in
+ * state "server-scheduled"; NULL when there is none. */
+const WcOutboxContent *wc_outbox_entry_get_pending_content (WcOutboxEntry   *self);
+/* What was uploaded for the content as it is (nullable). */
+const WcOutboxMedia   *wc_outbox_entry_get_media           (WcOutboxEntry   *self);
 /* Copies every field of @from (a fresher copy of the same entry, e.g. read
  * again from the store) into @self, notifying what changed. */
 void                   wc_outbox_entry_update_from         (WcOutboxEntry   *self,

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -13,7 +15,8 @@
 #include "wc-store-private.h"
 
 #define COLUMNS "id, draft_id, account_id, identity, state, due_at, content, idempotency_key, " \
-                "attempts, next_attempt_at, remote_id, remote_url, reason, created_at, updated_at, sent_at"
+                "attempts, next_attempt_at, remote_id, remote_url, reason, created_at, updated_at, sent_at, " \
+                "pending_content, media_ids"
 
 static gint64
 now_seconds (void)
@@ -28,8 +31,40 @@ column_text (sqlite3_stmt *stmt,
   return (const char *) sqlite3_column_text (stmt, column);
 }
 
+/* The post as scheduled is sealed (see wc_store_set_data_key()). */
+static WcOutboxContent *
+content_from_column (WcStore       *self,
+                     sqlite3_stmt  *stmt,
+                     int            column,
+                     const char    *context,
+                     GError       **error)
+{
+  char *json = _wc_store_unseal (self, column_text (stmt, column), context, error);
+  WcOutboxContent *content;
+
+  if (json == NULL)
+    return NULL;
+  content = wc_outbox_content_new_from_json (json, error);
+  wc_crypto_free_secret (json);
+  return content;
+}
+
+static char *
+content_to_sealed_json (WcStore                *self,
+                        const WcOutboxContent  *content,
+                        const char             *context,
+                        GError                **error)
+{
+  char *json = wc_outbox_content_to_json (content);
+  char *sealed = _wc_store_seal (self, json, context, error);
+
+  wc_crypto_free_secret (json);
+  return sealed;
+}
+
 static WcOutboxEntry *
-entry_from_row (sqlite3_stmt  *stmt,
+entry_from_row (WcStore       *self,
+                sqlite3_stmt  *stmt,
                 GError       **error)
 {
   g_autoptr(WcOutboxContent) content = NULL;
@@ -37,7 +72,7 @@ entry_from_row (sqlite3_stmt  *stmt,
   WcIdentityKind identity;
   WcOutboxState state;
 
-  content = wc_outbox_content_new_from_json (column_text (stmt, 6), error);
+  content = content_from_column (self, stmt, 6, "outbox.content", error);
   if (content == NULL)
     return NULL;
   if (!wc_identity_kind_from_string (column_text (stmt, 3), &identity)
@@ -62,6 +97,22 @@ entry_from_row (sqlite3_stmt  *stmt,
   _wc_outbox_entry_set_reason (entry, column_text (stmt, 12));
   _wc_outbox_entry_set_updated_at (entry, sqlite3_column_int64 (stmt, 14));
   _wc_outbox_entry_set_sent_at (entry, sqlite3_column_int64 (stmt, 15));
+  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
+    {
+      WcOutboxContent *pending = content_from_column (self, stmt, 16, "outbox.pending_content", error);
+
+      if (pending == NULL)
+        return NULL;
+      _wc_outbox_entry_take_pending_content (entry, pending);
+    }
+  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
+    {
+      WcOutboxMedia *media = wc_outbox_media_new_from_json (column_text (stmt, 17), error);
+
+      if (media == NULL)
+        return NULL;
+      _wc_outbox_entry_take_media (entry, media);
+    }
   return g_steal_pointer (&entry);
 }
 
@@ -91,7 +142,7 @@ list_query (WcStore    *self,
     }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      WcOutboxEntry *entry = entry_from_row (stmt, error);
+      WcOutboxEntry *entry = entry_from_row (self, stmt, error);
 
       if (entry == NULL)
         return NULL;
@@ -147,6 +198,8 @@ copy_images (WcStore          *self,
 
   if (content->attachments == NULL || content->attachments->len == 0)
     return TRUE;
+  if (!_wc_store_check_unlocked (self, error))
+    return FALSE;
 
   dir = wc_store_dup_images_dir (self);
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -164,13 +217,16 @@ copy_images (WcStore          *self,
     {
       WcAttachment *attachment = g_ptr_array_index (content->attachments, i);
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *temp = wc_image_strip_to_temp (attachment->path, &local_error);
+      g_autofree char *mime_type = NULL;
+      g_autoptr(GBytes) stripped = NULL;
+      g_autoptr(GBytes) sealed = NULL;
       g_autofree char *name = NULL;
       g_autofree char *dest = NULL;
-      g_autoptr(GFile) from = NULL;
-      g_autoptr(GFile) to = NULL;
 
-      if (temp == NULL)
+      /* Stripped in memory and sealed before anything is written: no
+       * plain copy ever lies on disk, not even for a moment. */
+      stripped = wc_image_strip_for_upload (attachment->path, G_MAXSIZE, &mime_type, NULL, NULL, &local_error);
+      if (stripped == NULL)
         {
           /* The message may name the file; the log gets the code only. */
           g_debug ("Could not copy an image for a scheduled post (%s %d)",
@@ -182,15 +238,15 @@ copy_images (WcStore          *self,
             g_unlink (g_ptr_array_index (made, j));
           return FALSE;
         }
-      name = g_strdup_printf ("outbox-%s-%s-%u%s", key, batch, i,
-                              g_str_has_suffix (temp, ".png") ? ".png" : ".jpg");
+      sealed = wc_crypto_seal_data (_wc_store_get_data_key (self), g_bytes_get_data (stripped, NULL),
+                                    g_bytes_get_size (stripped), &local_error);
+      name = g_strdup_printf ("outbox-%s-%s-%u.sealed", key, batch, i);
       dest = g_build_filename (dir, name, NULL);
-      from = g_file_new_for_path (temp);
-      to = g_file_new_for_path (dest);
-      if (!g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+      if (sealed == NULL
+          || !g_file_set_contents_full (dest, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                                        G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
         {
-          g_debug ("Could not move an image for a scheduled post: %s", local_error->message);
-          g_unlink (temp);
+          g_debug ("Could not keep an image for a scheduled post: %s", local_error->message);
           g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
                                _("Whitecoat could not keep an image of the scheduled post. Check the free space."));
           for (guint j = 0; j < made->len; j++)
@@ -206,6 +262,86 @@ copy_images (WcStore          *self,
 
       g_free (attachment->path);
       attachment->path = g_strdup (g_ptr_array_index (made, i));
+    }
+  return TRUE;
+}
+
+static gboolean
+has_image (const WcOutboxContent *content,
+           const char            *path)
+{
+  for (guint i = 0; content != NULL && content->attachments != NULL && i < content->attachments->len; i++)
+    if (g_strcmp0 (((WcAttachment *) g_ptr_array_index (content->attachments, i))->path, path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Deletes the images of @content that neither @keep nor @keep_too uses. */
+static void
+remove_unused_images (WcStore               *self,
+                      const WcOutboxContent *content,
+                      const WcOutboxContent *keep,
+                      const WcOutboxContent *keep_too)
+{
+  for (guint i = 0; content != NULL && content->attachments != NULL && i < content->attachments->len; i++)
+    {
+      WcAttachment *attachment = g_ptr_array_index (content->attachments, i);
+
+      if (is_outbox_image (self, attachment->path) && !has_image (keep, attachment->path)
+          && !has_image (keep_too, attachment->path) && g_unlink (attachment->path) != 0 && errno != ENOENT)
+        g_debug ("Could not remove an image of a scheduled post: %s", g_strerror (errno));
+    }
+}
+
+/* Whether @path is one of @entry's own copies, of its content or of the
+ * change that waits. */
+static gboolean
+is_own_image (WcStore       *self,
+              WcOutboxEntry *entry,
+              const char    *path)
+{
+  return is_outbox_image (self, path)
+         && (has_image (wc_outbox_entry_get_content (entry), path)
+             || has_image (wc_outbox_entry_get_pending_content (entry), path));
+}
+
+/* copy_images() for content written to @entry: its own images (a change
+ * that waited becoming the post) stay as they are, since they are copies
+ * already; the others are copied. */
+static gboolean
+copy_new_images (WcStore          *self,
+                 WcOutboxEntry    *entry,
+                 WcOutboxContent  *content,
+                 GError          **error)
+{
+  g_autoptr(WcOutboxContent) fresh = NULL;
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (content->attachments == NULL || content->attachments->len == 0)
+    return TRUE;
+  for (guint i = 0; i < content->attachments->len; i++)
+    if (!is_own_image (self, entry, ((WcAttachment *) g_ptr_array_index (content->attachments, i))->path))
+      g_array_append_val (positions, i);
+
+  fresh = wc_outbox_content_copy (content);
+  g_ptr_array_set_size (fresh->attachments, 0);
+  for (guint j = 0; j < positions->len; j++)
+    {
+      const WcAttachment *from = g_ptr_array_index (content->attachments, g_array_index (positions, guint, j));
+      WcAttachment *copy = g_new0 (WcAttachment, 1);
+
+      copy->path = g_strdup (from->path);
+      copy->alt_text = g_strdup (from->alt_text);
+      g_ptr_array_add (fresh->attachments, copy);
+    }
+  if (!copy_images (self, wc_outbox_entry_get_idempotency_key (entry), fresh, error))
+    return FALSE;
+  for (guint j = 0; j < positions->len; j++)
+    {
+      WcAttachment *to = g_ptr_array_index (content->attachments, g_array_index (positions, guint, j));
+
+      g_free (to->path);
+      to->path = g_strdup (((WcAttachment *) g_ptr_array_index (fresh->attachments, j))->path);
     }
   return TRUE;
 }
@@ -230,6 +366,8 @@ wc_store_add_outbox_entries (WcStore    *self,
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
   g_return_val_if_fail (entries != NULL, FALSE);
 
+  if (!_wc_store_check_unlocked (self, error))
+    return FALSE;
   for (guint i = 0; i < entries->len; i++)
     {
       WcOutboxEntry *entry = g_ptr_array_index (entries, i);
@@ -256,8 +394,10 @@ wc_store_add_outbox_entries (WcStore    *self,
   for (guint i = 0; i < entries->len; i++)
     {
       WcOutboxEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *json = wc_outbox_content_to_json (g_ptr_array_index (contents, i));
+      g_autofree char *json = content_to_sealed_json (self, g_ptr_array_index (contents, i), "outbox.content", error);
 
+      if (json == NULL)
+        goto fail;
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
       if (wc_outbox_entry_get_draft_id (entry) > 0)
@@ -292,7 +432,7 @@ wc_store_add_outbox_entries (WcStore    *self,
         continue;
       sqlite3_bind_text (lookup, 1, wc_outbox_entry_get_idempotency_key (entry), -1, SQLITE_STATIC);
       if (sqlite3_step (lookup) == SQLITE_ROW)
-        stored = entry_from_row (lookup, NULL);
+        stored = entry_from_row (self, lookup, NULL);
       if (stored != NULL)
         wc_outbox_entry_update_from (entry, stored);
     }
@@ -327,12 +467,21 @@ write_entry (WcStore              *self,
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(WcOutboxContent) new_content = NULL;
   g_autoptr(WcOutboxContent) old_content = NULL;
+  g_autoptr(WcOutboxContent) new_pending = NULL;
+  g_autoptr(WcOutboxContent) old_pending = NULL;
   g_autoptr(WcOutboxEntry) stored = NULL;
   g_autoptr(GString) sql = g_string_new ("UPDATE outbox SET state = ?1, updated_at = ?2");
   WcOutboxFields fields = update != NULL ? update->fields : WC_OUTBOX_FIELD_NONE;
   WcOutboxState current = wc_outbox_entry_get_state (entry);
   WcOutboxState in_db;
   g_autofree char *json = NULL;
+  g_autofree char *pending_json = NULL;
+  g_autofree char *media_json = NULL;
+  /* The rules of wc-store-outbox.h: no waiting change outside
+   * "server-scheduled", no media of earlier content. */
+  gboolean writes_pending = (fields & WC_OUTBOX_FIELD_PENDING_CONTENT) || to != WC_OUTBOX_STATE_SERVER_SCHEDULED;
+  gboolean writes_media = (fields & (WC_OUTBOX_FIELD_MEDIA | WC_OUTBOX_FIELD_CONTENT)) != 0;
+  gboolean had_pending;
 
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
   g_return_val_if_fail (WC_IS_OUTBOX_ENTRY (entry), FALSE);
@@ -345,18 +494,30 @@ write_entry (WcStore              *self,
     }
 
   g_return_val_if_fail (!(fields & WC_OUTBOX_FIELD_IDEMPOTENCY_KEY) || update->idempotency_key != NULL, FALSE);
+  g_return_val_if_fail (!(fields & WC_OUTBOX_FIELD_PENDING_CONTENT) || update->pending_content == NULL
+                        || to == WC_OUTBOX_STATE_SERVER_SCHEDULED, FALSE);
   if (fields & WC_OUTBOX_FIELD_CONTENT)
     {
       g_return_val_if_fail (update->content != NULL, FALSE);
       new_content = wc_outbox_content_copy (update->content);
-      if (!copy_images (self, wc_outbox_entry_get_idempotency_key (entry), new_content, error))
+      if (!copy_new_images (self, entry, new_content, error))
         return FALSE;
+    }
+  if ((fields & WC_OUTBOX_FIELD_PENDING_CONTENT) && update->pending_content != NULL)
+    {
+      new_pending = wc_outbox_content_copy (update->pending_content);
+      if (!copy_new_images (self, entry, new_pending, error))
+        {
+          remove_unused_images (self, new_content, wc_outbox_entry_get_content (entry),
+                                wc_outbox_entry_get_pending_content (entry));
+          return FALSE;
+        }
     }
 
   if (!_wc_store_begin (self, error))
     goto fail;
 
-  check = _wc_store_prepare (self, "SELECT state, content FROM outbox WHERE id = ?", error);
+  check = _wc_store_prepare (self, "SELECT state, content, pending_content FROM outbox WHERE id = ?", error);
   if (check == NULL)
     goto fail;
   sqlite3_bind_int64 (check, 1, wc_outbox_entry_get_id (entry));
@@ -371,8 +532,12 @@ write_entry (WcStore              *self,
       refuse (error, _("This post changed meanwhile. Look at it again."));
       goto fail;
     }
-  if (new_content != NULL)
-    old_content = wc_outbox_content_new_from_json (column_text (check, 1), NULL);
+  /* What was there, for the images no longer used once this is written. */
+  had_pending = sqlite3_column_type (check, 2) != SQLITE_NULL;
+  if (new_content != NULL || (writes_pending && had_pending))
+    old_content = content_from_column (self, check, 1, "outbox.content", NULL);
+  if ((new_content != NULL || writes_pending) && had_pending)
+    old_pending = content_from_column (self, check, 2, "outbox.pending_content", NULL);
 
   if (fields & WC_OUTBOX_FIELD_DUE_AT)
     g_string_append (sql, ", due_at = ?3");
@@ -392,6 +557,10 @@ write_entry (WcStore              *self,
     g_string_append (sql, ", content = ?10");
   if (fields & WC_OUTBOX_FIELD_IDEMPOTENCY_KEY)
     g_string_append (sql, ", idempotency_key = ?12");
+  if (writes_pending)
+    g_string_append (sql, ", pending_content = ?13");
+  if (writes_media)
+    g_string_append (sql, ", media_ids = ?14");
   g_string_append (sql, " WHERE id = ?11");
 
   write = _wc_store_prepare (self, sql->str, error);
@@ -425,12 +594,30 @@ write_entry (WcStore              *self,
     }
   if (fields & WC_OUTBOX_FIELD_CONTENT)
     {
-      json = wc_outbox_content_to_json (new_content);
+      json = content_to_sealed_json (self, new_content, "outbox.content", error);
+      if (json == NULL)
+        goto fail;
       sqlite3_bind_text (write, 10, json, -1, SQLITE_STATIC);
     }
   sqlite3_bind_int64 (write, 11, wc_outbox_entry_get_id (entry));
   if (fields & WC_OUTBOX_FIELD_IDEMPOTENCY_KEY)
     sqlite3_bind_text (write, 12, update->idempotency_key, -1, SQLITE_STATIC);
+  if (new_pending != NULL)
+    {
+      pending_json = content_to_sealed_json (self, new_pending, "outbox.pending_content", error);
+      if (pending_json == NULL)
+        goto fail;
+      sqlite3_bind_text (write, 13, pending_json, -1, SQLITE_STATIC);
+    }
+  else if (writes_pending)
+    sqlite3_bind_null (write, 13);
+  if ((fields & WC_OUTBOX_FIELD_MEDIA) && update->media != NULL)
+    {
+      media_json = wc_outbox_media_to_json (update->media);
+      sqlite3_bind_text (write, 14, media_json, -1, SQLITE_STATIC);
+    }
+  else if (writes_media)
+    sqlite3_bind_null (write, 14);
   if (sqlite3_step (write) != SQLITE_DONE)
     {
       _wc_store_set_error (self, "move outbox entry", error);
@@ -439,10 +626,13 @@ write_entry (WcStore              *self,
   if (!_wc_store_commit (self, error))
     goto fail;
 
-  /* Committed. The images the entry no longer needs go: the old ones after
-   * new content, all of them once it is sent. */
-  if (old_content != NULL)
-    remove_images (self, old_content);
+  /* Committed. The images the entry no longer needs go: those of content
+   * or of a waiting change replaced or dropped (but for those the new ones
+   * use), all of them once it is sent. */
+  if (new_content != NULL)
+    remove_unused_images (self, old_content, new_content, writes_pending ? new_pending : old_pending);
+  if (writes_pending)
+    remove_unused_images (self, old_pending, new_content != NULL ? new_content : old_content, new_pending);
   if (to == WC_OUTBOX_STATE_SENT)
     remove_images (self, new_content != NULL ? new_content : wc_outbox_entry_get_content (entry));
 
@@ -453,8 +643,11 @@ write_entry (WcStore              *self,
 
 fail:
   _wc_store_rollback (self);
-  if (new_content != NULL)
-    remove_images (self, new_content);
+  /* The copies made for this update; not the entry's own it reused. */
+  remove_unused_images (self, new_content, wc_outbox_entry_get_content (entry),
+                        wc_outbox_entry_get_pending_content (entry));
+  remove_unused_images (self, new_pending, wc_outbox_entry_get_content (entry),
+                        wc_outbox_entry_get_pending_content (entry));
   return FALSE;
 }
 
@@ -649,4 +842,130 @@ wc_store_count_outbox (WcStore *self)
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
   return (guint) sqlite3_column_int64 (stmt, 0);
+}
+
+/* --- Sealing what an older Whitecoat left ----------------------------- */
+
+/* Puts @sealed in place of the plain file at @path, atomically, then
+ * overwrites the plain contents where they lay (through a descriptor kept
+ * open on the old file), so that they are not left in its free blocks as
+ * far as the file system allows. */
+static gboolean
+replace_with_sealed (const char  *path,
+                     gsize        plain_length,
+                     GBytes      *sealed,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
+
+  if (!g_file_set_contents_full (path, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+    {
+      g_debug ("Could not seal an image of a scheduled post: %s", local_error->message);
+      if (fd >= 0)
+        g_close (fd, NULL);
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                           _("Whitecoat could not lock an image of a scheduled post. Check the free space."));
+      return FALSE;
+    }
+
+  if (fd >= 0)
+    {
+      static const guint8 zeros[65536] = { 0 };
+      gsize left = plain_length;
+
+      while (left > 0)
+        {
+          gssize n = write (fd, zeros, MIN (left, sizeof zeros));
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            break;
+          left -= n;
+        }
+      fsync (fd);
+      g_close (fd, NULL);
+    }
+  return TRUE;
+}
+
+/* Reads only the start: this runs at every start, over every copy. */
+static gboolean
+file_is_sealed (const char *path)
+{
+  guint8 start[16];
+  gssize n = -1;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      do
+        n = read (fd, start, sizeof start);
+      while (n < 0 && errno == EINTR);
+      g_close (fd, NULL);
+    }
+  return n > 0 && wc_crypto_data_is_sealed (start, (gsize) n);
+}
+
+/**
+ * _wc_store_outbox_seal_images:
+ *
+ * Seals every image copy of the outbox (outbox-*) that is still a plain
+ * image, in place: the entries keep their paths.
+ *
+ * Returns: how many were sealed, or -1
+ */
+int
+_wc_store_outbox_seal_images (WcStore  *self,
+                              GError  **error)
+{
+  g_autofree char *dir = wc_store_dup_images_dir (self);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  WcCryptoKey *key = _wc_store_get_data_key (self);
+  const char *name;
+  int n_sealed = 0;
+
+  if (!_wc_store_check_unlocked (self, error))
+    return -1;
+
+  /* Listed first: replacing a file makes and renames one beside it. */
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "outbox-"))
+      g_ptr_array_add (names, g_strdup (name));
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+      gboolean replaced;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || file_is_sealed (path))
+        continue;
+      if (!g_file_get_contents (path, &contents, &length, &local_error))
+        {
+          g_debug ("Could not read an image of a scheduled post: %s", local_error->message);
+          g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                               _("Whitecoat could not lock an image of a scheduled post. Check that your home folder is readable."));
+          return -1;
+        }
+      if (wc_crypto_data_is_sealed ((const guint8 *) contents, length))
+        continue;
+
+      sealed = wc_crypto_seal_data (key, (const guint8 *) contents, length, &local_error);
+      replaced = sealed != NULL && replace_with_sealed (path, length, sealed, error);
+      if (sealed == NULL)
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED, local_error->message);
+      explicit_bzero (contents, length);
+      if (!replaced)
+        return -1;
+      n_sealed++;
+    }
+  return n_sealed;
 }

@@ -11,10 +11,15 @@ G_BEGIN_DECLS
  * with WC_STORE_ERROR_INVALID and changes nothing.
  *
  * An entry's images are its own: when entries are added, each attachment is
- * re-encoded without metadata into the store's images folder
- * ("outbox-<key>-<n>.<ext>"), so deleting or editing the draft later does not
- * touch them. They are deleted when the entry is sent, and when a cancelled
- * entry is purged. */
+ * re-encoded without metadata, in memory, and sealed with the data key into
+ * the store's images folder ("outbox-<key>-<batch>-<n>.sealed"; uploads open
+ * them in memory, wc_crypto_unseal_data()), so deleting or editing the draft
+ * later does not touch them. They are deleted when the entry is sent, and
+ * when a cancelled entry is purged.
+ *
+ * An entry's content (the post as scheduled) is sealed in the database; the
+ * calls that read or write it fail with WC_STORE_ERROR_LOCKED until the
+ * store has its data key (wc_store_set_data_key()). */
 
 /* Which fields of a WcOutboxUpdate to write. */
 typedef enum /*< flags >*/
@@ -29,7 +34,20 @@ typedef enum /*< flags >*/
   WC_OUTBOX_FIELD_SENT_AT         = 1 << 6,
   WC_OUTBOX_FIELD_CONTENT         = 1 << 7,
   WC_OUTBOX_FIELD_IDEMPOTENCY_KEY = 1 << 8,
+  WC_OUTBOX_FIELD_PENDING_CONTENT = 1 << 9,
+  WC_OUTBOX_FIELD_MEDIA           = 1 << 10,
 } WcOutboxFields;
+
+/* Three rules hold whatever an update says:
+ *  - a change waiting for a withdrawal (pending content) exists only in
+ *    state "server-scheduled": a move to any other state drops it, so the
+ *    move that ends the wait writes it as the content in the same update;
+ *  - media are the uploads of the content: new content without new media
+ *    drops them;
+ *  - images of new content or pending content that are the entry's own
+ *    already (pending content becoming the content) are kept as they are,
+ *    not copied again; the others are copied as for new entries. Images
+ *    the entry no longer uses are deleted once the update is committed. */
 
 typedef struct
 {
@@ -43,6 +61,8 @@ typedef struct
   gint64                 sent_at;
   const WcOutboxContent *content;          /* images copied as for new entries */
   const char            *idempotency_key;  /* a new key, once a server copy is gone */
+  const WcOutboxContent *pending_content;  /* NULL clears; server-scheduled only */
+  const WcOutboxMedia   *media;            /* NULL clears */
 } WcOutboxUpdate;
 
 /* Stores new entries (state "scheduled"), all or none, and gives them

@@ -34,4 +34,25 @@ void          _wc_store_bind_text_or_null (sqlite3_stmt  *stmt,
                                            int            index,
                                            const char    *text);
 
+/* Encryption at rest. @context names the column ("drafts.text"). Sealing
+ * without the data key is #WC_STORE_ERROR_LOCKED. Unsealing passes
+ * plaintext from before encryption through unchanged and %NULL as %NULL
+ * (without an error); a sealed value needs the key. */
+WcCryptoKey  *_wc_store_get_data_key      (WcStore       *self);
+/* %FALSE with #WC_STORE_ERROR_LOCKED while there is no data key. */
+gboolean      _wc_store_check_unlocked    (WcStore       *self,
+                                           GError       **error);
+char         *_wc_store_seal              (WcStore       *self,
+                                           const char    *plaintext,
+                                           const char    *context,
+                                           GError       **error);
+char         *_wc_store_unseal            (WcStore       *self,
+                                           const char    *stored,
+                                           const char    *context,
+                                           GError       **error);
+/* For wc-store-outbox.c: seals the outbox's image copies left in
+ * plaintext; returns how many, or -1 on error. */
+int           _wc_store_outbox_seal_images (WcStore      *self,
+                                            GError      **error);
+
 G_END_DECLS

@@ -16,8 +16,9 @@ struct _WcStore
 {
   GObject  parent_instance;
 
-  sqlite3 *db;
-  char    *path;
+  sqlite3     *db;
+  char        *path;
+  WcCryptoKey *data_key;  /* NULL until the keyring gave it */
 };
 
 G_DEFINE_FINAL_TYPE (WcStore, wc_store, G_TYPE_OBJECT)
@@ -230,6 +231,13 @@ static const char * const migrations[] = {
   "ALTER TABLE drafts ADD COLUMN reply_policy TEXT NOT NULL DEFAULT 'everyone'"
   "  CHECK (reply_policy IN ('everyone', 'following', 'mentioned', 'nobody'));"
   "ALTER TABLE drafts ADD COLUMN language TEXT NOT NULL DEFAULT '';",
+
+  /* 8 → 9: what the outbox kept only in memory: a change to a post the
+   * server holds, waiting for the server copy's withdrawal (the same JSON
+   * as content, and sealed the same way), and the server's ids of the
+   * images uploaded for the post (JSON: uploaded_at, ids, earlier) */
+  "ALTER TABLE outbox ADD COLUMN pending_content TEXT;"
+  "ALTER TABLE outbox ADD COLUMN media_ids TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WC_STORE_SCHEMA_VERSION);
@@ -602,6 +610,9 @@ wc_store_finalize (GObject *object)
 
   wc_store_close (self);
   g_clear_pointer (&self->path, g_free);
+  if (self->data_key != NULL)
+    wc_crypto_unregister_key (self->data_key);
+  g_clear_pointer (&self->data_key, wc_crypto_key_unref);
 
   G_OBJECT_CLASS (wc_store_parent_class)->finalize (object);
 }
@@ -1323,6 +1334,334 @@ wc_store_remove_account (WcStore  *self,
                        _("The account no longer exists."), error);
 }
 
+/* Encryption at rest */
+
+/* Every column that holds what a doctor wrote, sealed with the data key,
+ * its "table.column" the associated data; in the rows @where says, when
+ * set. A column the schema does not have (yet) is skipped. */
+static const struct
+{
+  const char *table;
+  const char *column;
+  const char *where;
+} sealed_columns[] = {
+  { "drafts", "text", NULL },
+  { "drafts", "content_warning", NULL },
+  { "draft_attachments", "alt_text", NULL },
+  /* A file's name or where a picture came from can name the patient. */
+  { "draft_attachments", "path", NULL },
+  { "draft_attachments", "source", NULL },
+  { "draft_dismissals", "reason", NULL },
+  /* The audit log keeps a copy of the reason a finding was dismissed. */
+  { "audit_log", "reason", "kind = 'override'" },
+  { "outbox", "content", NULL },
+  { "outbox", "pending_content", NULL },
+};
+
+WcCryptoKey *
+_wc_store_get_data_key (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), NULL);
+  return self->data_key;
+}
+
+static gboolean
+set_locked_error (GError **error)
+{
+  g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED,
+                       _("Your drafts are still locked: Whitecoat is waiting for their key from your keyring."));
+  return FALSE;
+}
+
+gboolean
+_wc_store_check_unlocked (WcStore  *self,
+                          GError  **error)
+{
+  return self->data_key != NULL || set_locked_error (error);
+}
+
+char *
+_wc_store_seal (WcStore     *self,
+                const char  *plaintext,
+                const char  *context,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *sealed;
+
+  if (self->data_key == NULL)
+    {
+      set_locked_error (error);
+      return NULL;
+    }
+  sealed = wc_crypto_seal (self->data_key, plaintext, context, &local_error);
+  if (sealed == NULL)
+    {
+      g_debug ("Could not seal %s: %s", context, local_error->message);
+      g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED, local_error->message);
+    }
+  return sealed;
+}
+
+char *
+_wc_store_unseal (WcStore     *self,
+                  const char  *stored,
+                  const char  *context,
+                  GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *plaintext;
+
+  /* Written before encryption: sealed once the key is set. */
+  if (stored == NULL || !wc_crypto_is_sealed (stored))
+    return g_strdup (stored);
+  if (self->data_key == NULL)
+    {
+      set_locked_error (error);
+      return NULL;
+    }
+  plaintext = wc_crypto_unseal (self->data_key, stored, context, &local_error);
+  if (plaintext == NULL)
+    {
+      g_debug ("Could not open a value of %s: %s", context, local_error->message);
+      if (g_error_matches (local_error, WC_CRYPTO_ERROR, WC_CRYPTO_ERROR_WRONG_KEY))
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_WRONG_KEY,
+                             _("A saved draft or scheduled post cannot be opened with the key in your keyring: it was locked with another key, or it was changed."));
+      else
+        g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_CORRUPT,
+                             _("A saved draft or scheduled post is damaged and cannot be opened."));
+    }
+  return plaintext;
+}
+
+static gboolean
+column_exists (WcStore    *self,
+               const char *table,
+               const char *column)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT 1 FROM pragma_table_info (?1) WHERE name = ?2", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* Whether @key opens the sealed values there are: a few of each column
+ * are tried, and one that opens is enough (one changed value must not
+ * lock the user out of everything else). */
+static gboolean
+key_opens_store (WcStore      *self,
+                 WcCryptoKey  *key,
+                 GError      **error)
+{
+  gboolean any_sealed = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_columns); i++)
+    {
+      g_autofree char *sql = NULL;
+      g_autofree char *context = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      if (!column_exists (self, sealed_columns[i].table, sealed_columns[i].column))
+        continue;
+      sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s GLOB '" WC_CRYPTO_PREFIX "*' AND (%s) LIMIT 3",
+                             sealed_columns[i].column, sealed_columns[i].table, sealed_columns[i].column,
+                             sealed_columns[i].where != NULL ? sealed_columns[i].where : "1");
+      context = g_strdup_printf ("%s.%s", sealed_columns[i].table, sealed_columns[i].column);
+      stmt = prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          char *plaintext = wc_crypto_unseal (key, (const char *) sqlite3_column_text (stmt, 0), context, NULL);
+
+          any_sealed = TRUE;
+          if (plaintext != NULL)
+            {
+              wc_crypto_free_secret (plaintext);
+              return TRUE;
+            }
+        }
+    }
+  if (!any_sealed)
+    return TRUE;
+
+  g_debug ("Data key %s opens none of the sealed values", wc_crypto_key_get_id (key));
+  g_set_error_literal (error, WC_STORE_ERROR, WC_STORE_ERROR_WRONG_KEY,
+                       _("Your saved drafts and scheduled posts were locked with another key than the one in your keyring, so they cannot be opened."));
+  return FALSE;
+}
+
+/* Seals every value of column @i of sealed_columns that is still
+ * plaintext: read first, then written, so that no write moves under the
+ * reading statement. */
+static gboolean
+seal_legacy_column (WcStore     *self,
+                    guint        i,
+                    guint       *n_sealed,
+                    GError     **error)
+{
+  const char *table = sealed_columns[i].table;
+  const char *column = sealed_columns[i].column;
+  g_autofree char *select = g_strdup_printf ("SELECT rowid, %s FROM %s WHERE %s IS NOT NULL "
+                                             "AND %s NOT GLOB '" WC_CRYPTO_PREFIX "*' AND (%s)",
+                                             column, table, column, column,
+                                             sealed_columns[i].where != NULL ? sealed_columns[i].where : "1");
+  g_autofree char *update = g_strdup_printf ("UPDATE %s SET %s = ?1 WHERE rowid = ?2", table, column);
+  g_autofree char *context = g_strdup_printf ("%s.%s", table, column);
+  g_autoptr(sqlite3_stmt) rows = prepare (self, select, error);
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) sealed = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (rows == NULL || !(write = prepare (self, update, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (rows, 0);
+      char *value = _wc_store_seal (self, (const char *) sqlite3_column_text (rows, 1), context, error);
+
+      if (value == NULL)
+        return FALSE;
+      g_array_append_val (rowids, rowid);
+      g_ptr_array_add (sealed, value);
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "seal");
+
+  for (guint j = 0; j < sealed->len; j++)
+    {
+      sqlite3_reset (write);
+      sqlite3_bind_text (write, 1, g_ptr_array_index (sealed, j), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (write, 2, g_array_index (rowids, gint64, j));
+      if (sqlite3_step (write) != SQLITE_DONE)
+        return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "seal");
+    }
+  *n_sealed += sealed->len;
+  return TRUE;
+}
+
+static gboolean
+checkpoint (WcStore  *self,
+            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "checkpoint");
+  /* Another connection reading (`whitecoat check`): the log is emptied
+   * by a later checkpoint. */
+  if (sqlite3_column_int (stmt, 0) != 0)
+    g_debug ("The checkpoint could not finish: the database is in use");
+  return TRUE;
+}
+
+/* Plaintext from before lingers in freed pages and in the write-ahead log
+ * until they are overwritten: secure_delete zeroes what is deleted from
+ * now on, the checkpoint moves the log into the file and empties it, and
+ * VACUUM writes the file anew without its free pages. */
+static gboolean
+scrub (WcStore  *self,
+       GError  **error)
+{
+  return checkpoint (self, error)
+         && exec_sql (self, "VACUUM", error)
+         && checkpoint (self, error);
+}
+
+/* Seals what an older Whitecoat left in plaintext: the outbox's image
+ * copies, then every column in one transaction; then the file is
+ * scrubbed of the plaintext. */
+static gboolean
+seal_legacy (WcStore  *self,
+             GError  **error)
+{
+  guint n_sealed = 0;
+  int n_files;
+
+  n_files = _wc_store_outbox_seal_images (self, error);
+  if (n_files < 0)
+    return FALSE;
+
+  if (!begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_columns); i++)
+    if (column_exists (self, sealed_columns[i].table, sealed_columns[i].column)
+        && !seal_legacy_column (self, i, &n_sealed, error))
+      {
+        rollback (self);
+        return FALSE;
+      }
+  if (!commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  if (n_sealed == 0 && n_files == 0)
+    return TRUE;
+  g_debug ("Sealed %u values and %d images left in plaintext", n_sealed, n_files);
+  return n_sealed == 0 || scrub (self, error);
+}
+
+/**
+ * wc_store_set_data_key:
+ * @key: the data key from the keyring, or a key of a test's own
+ * @error: #WC_STORE_ERROR_WRONG_KEY when @key opens none of the sealed
+ *   values; another error when what was in plaintext could not be sealed
+ *
+ * Gives the store its data key: from now on drafts and scheduled posts
+ * can be read and written. What an older Whitecoat left in plaintext is
+ * sealed and scrubbed from the file (secure_delete, a checkpoint that
+ * empties the write-ahead log, VACUUM). When that fails the key is set all
+ * the same, and the next call tries again.
+ *
+ * Returns: whether the key was set and nothing is left in plaintext
+ */
+gboolean
+wc_store_set_data_key (WcStore      *self,
+                       WcCryptoKey  *key,
+                       GError      **error)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (!check_open (self, error) || !key_opens_store (self, key, error))
+    return FALSE;
+
+  if (self->data_key != key)
+    {
+      wc_crypto_register_key (key);
+      if (self->data_key != NULL)
+        wc_crypto_unregister_key (self->data_key);
+      g_clear_pointer (&self->data_key, wc_crypto_key_unref);
+      self->data_key = wc_crypto_key_ref (key);
+    }
+  g_debug ("Data key %s set", wc_crypto_key_get_id (key));
+
+  /* From now on what is deleted is zeroed, not only unlinked. */
+  if (!exec_sql (self, "PRAGMA secure_delete = ON", error))
+    return FALSE;
+  return seal_legacy (self, error);
+}
+
+/**
+ * wc_store_has_data_key:
+ *
+ * Returns: whether drafts and scheduled posts can be read and written
+ */
+gboolean
+wc_store_has_data_key (WcStore *self)
+{
+  g_return_val_if_fail (WC_IS_STORE (self), FALSE);
+  return self->data_key != NULL;
+}
+
 /* Drafts */
 
 static gboolean
@@ -1341,7 +1680,16 @@ write_draft_rows (WcStore  *self,
   g_autoptr(sqlite3_stmt) clear_attachments = NULL;
   g_autoptr(sqlite3_stmt) add_target = NULL;
   g_autoptr(sqlite3_stmt) add_attachment = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *content_warning = NULL;
   gint64 id;
+
+  text = _wc_store_seal (self, wc_draft_get_text (draft), "drafts.text", error);
+  if (text == NULL)
+    return FALSE;
+  content_warning = _wc_store_seal (self, wc_draft_get_content_warning (draft), "drafts.content_warning", error);
+  if (content_warning == NULL)
+    return FALSE;
 
   if (is_new)
     row = prepare (self, "INSERT INTO drafts (identity, text, content_warning, created_at, updated_at, "
@@ -1361,8 +1709,8 @@ write_draft_rows (WcStore  *self,
     return FALSE;
 
   sqlite3_bind_text (row, 1, identity, -1, SQLITE_STATIC);
-  sqlite3_bind_text (row, 2, wc_draft_get_text (draft), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (row, 3, wc_draft_get_content_warning (draft), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (row, 2, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (row, 3, content_warning, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (row, 4, wc_draft_get_created_at (draft));
   sqlite3_bind_int64 (row, 5, now);
   if (!is_new)
@@ -1415,15 +1763,23 @@ write_draft_rows (WcStore  *self,
   for (guint i = 0; i < attachments->len; i++)
     {
       WcAttachment *attachment = g_ptr_array_index (attachments, i);
+      g_autofree char *alt_text = _wc_store_seal (self, attachment->alt_text, "draft_attachments.alt_text", error);
+      g_autofree char *path = NULL;
+      g_autofree char *source = NULL;
 
+      if (alt_text == NULL
+          || !(path = _wc_store_seal (self, attachment->path, "draft_attachments.path", error))
+          || (attachment->source != NULL
+              && !(source = _wc_store_seal (self, attachment->source, "draft_attachments.source", error))))
+        return FALSE;
       sqlite3_reset (add_attachment);
       sqlite3_bind_int64 (add_attachment, 1, id);
       sqlite3_bind_int (add_attachment, 2, i);
-      sqlite3_bind_text (add_attachment, 3, attachment->path, -1, SQLITE_STATIC);
-      sqlite3_bind_text (add_attachment, 4, attachment->alt_text ? attachment->alt_text : "", -1, SQLITE_STATIC);
+      sqlite3_bind_text (add_attachment, 3, path, -1, SQLITE_STATIC);
+      sqlite3_bind_text (add_attachment, 4, alt_text, -1, SQLITE_STATIC);
       sqlite3_bind_int (add_attachment, 5, attachment->clinical ? 1 : 0);
       sqlite3_bind_int64 (add_attachment, 6, attachment->consent_at);
-      bind_text_or_null (add_attachment, 7, attachment->source);
+      bind_text_or_null (add_attachment, 7, source);
       if (sqlite3_step (add_attachment) != SQLITE_DONE)
         return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "save draft image");
     }
@@ -1501,13 +1857,34 @@ load_draft_parts (WcStore  *self,
   sqlite3_bind_int64 (attachments, 1, wc_draft_get_id (draft));
   while ((rc = sqlite3_step (attachments)) == SQLITE_ROW)
     {
-      WcAttachment *attachment = wc_draft_add_attachment (draft, (const char *) sqlite3_column_text (attachments, 0));
+      g_autoptr(GError) local_error = NULL;
+      char *alt_text = _wc_store_unseal (self, (const char *) sqlite3_column_text (attachments, 1),
+                                         "draft_attachments.alt_text", error);
+      g_autofree char *path = NULL;
+      char *source;
+      WcAttachment *attachment;
 
+      if (alt_text == NULL)
+        return FALSE;
+      path = _wc_store_unseal (self, (const char *) sqlite3_column_text (attachments, 0),
+                               "draft_attachments.path", error);
+      /* NULL is a value here: no source was said. */
+      source = _wc_store_unseal (self, (const char *) sqlite3_column_text (attachments, 4),
+                                 "draft_attachments.source", &local_error);
+      if (path == NULL || local_error != NULL)
+        {
+          if (path != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          g_free (source);
+          g_free (alt_text);
+          return FALSE;
+        }
+      attachment = wc_draft_add_attachment (draft, path);
       g_free (attachment->alt_text);
-      attachment->alt_text = g_strdup ((const char *) sqlite3_column_text (attachments, 1));
+      attachment->alt_text = alt_text;
       attachment->clinical = sqlite3_column_int (attachments, 2) != 0;
       attachment->consent_at = sqlite3_column_int64 (attachments, 3);
-      attachment->source = g_strdup ((const char *) sqlite3_column_text (attachments, 4));
+      attachment->source = source;
     }
   if (rc != SQLITE_DONE)
     return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load draft images");
@@ -1517,23 +1894,40 @@ load_draft_parts (WcStore  *self,
 #define DRAFT_COLUMNS "id, identity, text, content_warning, created_at, updated_at, reply_policy, language"
 
 static WcDraft *
-draft_from_row (sqlite3_stmt *stmt)
+draft_from_row (WcStore       *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
 {
   WcIdentityKind identity = WC_IDENTITY_PERSONAL;
   WcReplyPolicy reply_policy = WC_REPLY_POLICY_EVERYONE;
-  WcDraft *draft;
+  g_autoptr(WcDraft) draft = NULL;
+  char *text;
+  char *content_warning;
+
+  text = _wc_store_unseal (self, (const char *) sqlite3_column_text (stmt, 2), "drafts.text", error);
+  if (text == NULL)
+    return NULL;
+  content_warning = _wc_store_unseal (self, (const char *) sqlite3_column_text (stmt, 3),
+                                      "drafts.content_warning", error);
+  if (content_warning == NULL)
+    {
+      wc_crypto_free_secret (text);
+      return NULL;
+    }
 
   wc_identity_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &identity);
   draft = wc_draft_new (identity);
   wc_draft_set_id (draft, sqlite3_column_int64 (stmt, 0));
-  wc_draft_set_text (draft, (const char *) sqlite3_column_text (stmt, 2));
-  wc_draft_set_content_warning (draft, (const char *) sqlite3_column_text (stmt, 3));
+  wc_draft_set_text (draft, text);
+  wc_draft_set_content_warning (draft, content_warning);
+  wc_crypto_free_secret (text);
+  wc_crypto_free_secret (content_warning);
   wc_draft_set_created_at (draft, sqlite3_column_int64 (stmt, 4));
   wc_draft_set_updated_at (draft, sqlite3_column_int64 (stmt, 5));
   if (wc_reply_policy_from_string ((const char *) sqlite3_column_text (stmt, 6), &reply_policy))
     wc_draft_set_reply_policy (draft, reply_policy);
   wc_draft_set_language (draft, (const char *) sqlite3_column_text (stmt, 7));
-  return draft;
+  return g_steal_pointer (&draft);
 }
 
 /**
@@ -1571,8 +1965,8 @@ wc_store_load_draft (WcStore  *self,
       set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "load draft");
       return NULL;
     }
-  draft = draft_from_row (stmt);
-  if (!load_draft_parts (self, draft, error))
+  draft = draft_from_row (self, stmt, error);
+  if (draft == NULL || !load_draft_parts (self, draft, error))
     return NULL;
   return g_steal_pointer (&draft);
 }
@@ -1602,7 +1996,13 @@ wc_store_list_drafts (WcStore         *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, wc_identity_kind_to_string (kind), -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (drafts, draft_from_row (stmt));
+    {
+      WcDraft *draft = draft_from_row (self, stmt, error);
+
+      if (draft == NULL)
+        return NULL;
+      g_ptr_array_add (drafts, draft);
+    }
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "list drafts");
@@ -1650,11 +2050,21 @@ wc_store_append_audit (WcStore             *self,
                        GError             **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sealed = NULL;
 
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
   g_return_val_if_fail (entry != NULL && entry->kind != NULL && entry->summary != NULL, FALSE);
   if (!check_open (self, error))
     return FALSE;
+
+  /* The reason a finding in a draft was dismissed is as private as the
+   * draft (see sealed_columns). */
+  if (entry->reason != NULL && g_str_equal (entry->kind, "override"))
+    {
+      sealed = _wc_store_seal (self, entry->reason, "audit_log.reason", error);
+      if (sealed == NULL)
+        return FALSE;
+    }
 
   stmt = prepare (self, "INSERT INTO audit_log (at, identity, account_id, kind, summary, reason) "
                         "VALUES (?, ?, ?, ?, ?, ?)", error);
@@ -1668,7 +2078,7 @@ wc_store_append_audit (WcStore             *self,
     sqlite3_bind_null (stmt, 3);
   sqlite3_bind_text (stmt, 4, entry->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, entry->summary, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 6, entry->reason);
+  bind_text_or_null (stmt, 6, sealed != NULL ? sealed : entry->reason);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "append audit");
   return TRUE;
@@ -1707,7 +2117,12 @@ wc_store_list_audit (WcStore  *self,
       entry->account_id = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 3);
       entry->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       entry->summary = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      entry->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      entry->reason = _wc_store_unseal (self, (const char *) sqlite3_column_text (stmt, 6), "audit_log.reason", NULL);
+      /* The rest of the log stays readable without the key. */
+      if (entry->reason == NULL && sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+        entry->reason = g_strdup (self->data_key == NULL
+                                  ? _("(locked until Whitecoat has the key from your keyring)")
+                                  : _("(cannot be opened with the key in your keyring)"));
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
@@ -1748,10 +2163,15 @@ wc_store_add_dismissal (WcStore     *self,
                         GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sealed = NULL;
 
   g_return_val_if_fail (WC_IS_STORE (self), FALSE);
   g_return_val_if_fail (check_id != NULL && reason != NULL, FALSE);
   if (!check_open (self, error))
+    return FALSE;
+
+  sealed = _wc_store_seal (self, reason, "draft_dismissals.reason", error);
+  if (sealed == NULL)
     return FALSE;
 
   stmt = prepare (self, "INSERT INTO draft_dismissals (draft_id, check_id, attachment, reason, at) "
@@ -1763,7 +2183,7 @@ wc_store_add_dismissal (WcStore     *self,
   sqlite3_bind_int64 (stmt, 1, draft_id);
   sqlite3_bind_text (stmt, 2, check_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, attachment);
-  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, sealed, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (error, self->db, WC_STORE_ERROR_FAILED, "add dismissal");
@@ -1796,11 +2216,16 @@ wc_store_list_dismissals (WcStore  *self,
   sqlite3_bind_int64 (stmt, 1, draft_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      WcDismissal *dismissal = g_new0 (WcDismissal, 1);
+      char *reason = _wc_store_unseal (self, (const char *) sqlite3_column_text (stmt, 2),
+                                       "draft_dismissals.reason", error);
+      WcDismissal *dismissal;
 
+      if (reason == NULL)
+        return NULL;
+      dismissal = g_new0 (WcDismissal, 1);
       dismissal->check_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       dismissal->attachment = sqlite3_column_int (stmt, 1);
-      dismissal->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      dismissal->reason = reason;
       dismissal->at = sqlite3_column_int64 (stmt, 3);
       g_ptr_array_add (list, dismissal);
     }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "wc-account.h"
+#include "wc-crypto.h"
 #include "wc-draft.h"
 #include "wc-identity.h"
 #include "wc-person.h"
@@ -23,13 +24,15 @@ typedef enum
   WC_STORE_ERROR_NOT_FOUND,
   WC_STORE_ERROR_INVALID,     /* the object did not validate; see the message */
   WC_STORE_ERROR_FAILED,
+  WC_STORE_ERROR_LOCKED,      /* sealed data waits for the data key */
+  WC_STORE_ERROR_WRONG_KEY,   /* sealed data does not open with the data key */
 } WcStoreError;
 
 GQuark wc_store_error_quark (void);
 
 /* The schema version this build writes. Earlier versions are migrated
  * forward; later ones are refused (WC_STORE_ERROR_TOO_NEW). */
-#define WC_STORE_SCHEMA_VERSION 8
+#define WC_STORE_SCHEMA_VERSION 9
 
 #define WC_TYPE_STORE (wc_store_get_type ())
 G_DECLARE_FINAL_TYPE (WcStore, wc_store, WC, STORE, GObject)
@@ -77,6 +80,20 @@ guint       wc_store_count_accounts        (WcStore         *self,
 
 gboolean    wc_store_delete_database       (const char      *path,
                                             GError         **error);
+
+/* Encryption at rest. What is written about patients (drafts' text,
+ * content warnings, their pictures' file names, sources and alt texts,
+ * reasons for dismissed findings and their copy in the audit log, the
+ * outbox's posts and their images) is sealed with the data key
+ * (wc-crypto.h, kept in the keyring). The store opens without it; until
+ * it is set, reading a sealed value or writing one of those fails with
+ * #WC_STORE_ERROR_LOCKED. Setting it seals what an older Whitecoat left in
+ * plaintext and scrubs the file of it; a key that opens none of the
+ * sealed values is refused (#WC_STORE_ERROR_WRONG_KEY). */
+gboolean    wc_store_set_data_key          (WcStore         *self,
+                                            WcCryptoKey     *key,
+                                            GError         **error);
+gboolean    wc_store_has_data_key          (WcStore         *self);
 
 gboolean    wc_store_save_draft            (WcStore         *self,
                                             WcDraft         *draft,

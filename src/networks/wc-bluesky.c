@@ -2737,6 +2737,111 @@ wc_bluesky_fetch_followers_finish (WcBluesky     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* --- Followers as people ------------------------------------------------- */
+
+static void
+on_follower_actors (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = xrpc_finish (result, &error);
+  JsonObject *object = root_object (root);
+  g_autoptr(GPtrArray) actors = NULL;
+  const char *cursor;
+  JsonArray *array;
+
+  if (root == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (object == NULL || !json_object_has_member (object, "followers")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "followers")))
+    {
+      g_task_return_error (task, bad_answer ());
+      return;
+    }
+
+  actors = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_bluesky_actor_free);
+  array = json_object_get_array_member (object, "followers");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *view = root_object (json_array_get_element (array, i));
+      WcBlueskyActor *actor;
+
+      if (string_member (view, "did") == NULL || string_member (view, "handle") == NULL)
+        continue;
+      actor = g_new0 (WcBlueskyActor, 1);
+      actor->did = g_strdup (string_member (view, "did"));
+      actor->handle = g_strdup (string_member (view, "handle"));
+      actor->display_name = g_strdup (string_member (view, "displayName"));
+      actor->description = g_strdup (string_member (view, "description"));
+      g_ptr_array_add (actors, actor);
+    }
+
+  /* A cursor that does not move, or an empty page, ends the list. */
+  cursor = string_member (object, "cursor");
+  if (cursor != NULL && (json_array_get_length (array) == 0
+                         || g_strcmp0 (cursor, g_task_get_task_data (task)) == 0))
+    cursor = NULL;
+  g_task_set_task_data (task, g_strdup (cursor), g_free);
+  g_task_return_pointer (task, g_steal_pointer (&actors), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * wc_bluesky_list_followers_async:
+ * @cursor: (nullable): where the previous page ended
+ *
+ * One page (WC_BLUESKY_FOLLOWERS_PER_PAGE) of the account's followers from
+ * getFollowers, the call wc_bluesky_fetch_followers_async() makes, with
+ * what the snapshot leaves out: each follower's DID (to block or mute
+ * them) and profile description (for the screening).
+ */
+void
+wc_bluesky_list_followers_async (WcBluesky           *self,
+                                 const char          *cursor,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *limit = g_strdup_printf ("%u", WC_BLUESKY_FOLLOWERS_PER_PAGE);
+  g_autofree char *query = NULL;
+
+  g_task_set_source_tag (task, wc_bluesky_list_followers_async);
+  if (!check_ready (self, task, CALL_ACCESS))
+    return;
+  g_task_set_task_data (task, g_strdup (cursor), g_free);
+  query = make_query ("actor", self->did, "limit", limit, "cursor", cursor, NULL);
+  xrpc_async (self, "GET", "app.bsky.graph.getFollowers", query, NULL, NULL, CALL_ACCESS,
+              cancellable, on_follower_actors, g_steal_pointer (&task));
+}
+
+/**
+ * wc_bluesky_list_followers_finish:
+ * @next_cursor: (out) (optional) (transfer full): for the next page; %NULL
+ *   at the end
+ *
+ * Returns: (transfer full) (element-type WcBlueskyActor): the followers of
+ *   the page
+ */
+GPtrArray *
+wc_bluesky_list_followers_finish (WcBluesky     *self,
+                                  GAsyncResult  *result,
+                                  char         **next_cursor,
+                                  GError       **error)
+{
+  GPtrArray *actors;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  actors = g_task_propagate_pointer (G_TASK (result), error);
+  if (next_cursor != NULL)
+    *next_cursor = actors != NULL ? g_strdup (g_task_get_task_data (G_TASK (result))) : NULL;
+  return actors;
+}
+
 /* --- New followers, block, mute ------------------------------------------ */
 
 static void

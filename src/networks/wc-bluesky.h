@@ -228,6 +228,17 @@ WcFollowerSnapshot *wc_bluesky_fetch_followers_finish (WcBluesky                
                                                        GAsyncResult               *result,
                                                        GError                    **error);
 
+/* Followers with their DID and description: getFollowers, one page. */
+void       wc_bluesky_list_followers_async      (WcBluesky           *self,
+                                                 const char          *cursor,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GPtrArray *wc_bluesky_list_followers_finish     (WcBluesky           *self,
+                                                 GAsyncResult        *result,
+                                                 char               **next_cursor,
+                                                 GError             **error);
+
 /* New followers: listNotifications with reason follow, one page. */
 void       wc_bluesky_list_new_followers_async  (WcBluesky           *self,
                                                  const char          *cursor,

@@ -2277,6 +2277,89 @@ wc_mastodon_list_own_statuses_since_async (WcMastodon          *self,
     wc_mastodon_verify_credentials_async (self, cancellable, on_own_id, g_steal_pointer (&task));
 }
 
+/* Mastodon keeps at most 300 scheduled statuses for an account: ten pages
+ * of 40 hold them all, and a longer list is not believed. */
+#define SCHEDULED_PAGES 10
+
+/* Paging through the scheduled statuses: those so far, the pages left. */
+typedef struct
+{
+  GPtrArray *statuses;
+  guint      pages_left;
+} ScheduledPages;
+
+static void
+scheduled_pages_free (ScheduledPages *pages)
+{
+  g_ptr_array_unref (pages->statuses);
+  g_free (pages);
+}
+
+static void fetch_scheduled_page (GTask      *task,
+                                  const char *url);
+
+static void
+on_scheduled_page (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcMastodon *self = g_task_get_source_object (task);
+  ScheduledPages *pages = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *next = g_object_get_data (G_OBJECT (result), "next");
+
+  if (page == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < page->len; i++)
+    g_ptr_array_add (pages->statuses, g_steal_pointer (&page->pdata[i]));
+  if (page->len == 0 || next == NULL)
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (pages->statuses), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  /* Half a list would make a post that is there look withdrawn. */
+  if (!cursor_is_ours (self, next))
+    {
+      g_task_return_error (task, foreign_cursor_error ());
+      return;
+    }
+  if (pages->pages_left == 0)
+    {
+      g_debug ("More than %u pages of scheduled statuses", SCHEDULED_PAGES);
+      g_task_return_new_error (task, WC_NETWORK_ERROR, WC_NETWORK_ERROR_BAD_RESPONSE,
+                               _("The server lists more scheduled posts than Mastodon allows, so Whitecoat could not look through them."));
+      return;
+    }
+  fetch_scheduled_page (task, next);
+}
+
+static void
+fetch_scheduled_page (GTask      *task,
+                      const char *url)
+{
+  WcMastodon *self = g_task_get_source_object (task);
+  ScheduledPages *pages = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GTask) page = g_task_new (self, g_task_get_cancellable (task), on_scheduled_page, g_object_ref (task));
+
+  pages->pages_left--;
+  send_converted (self, msg, page, convert_statuses_page, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * wc_mastodon_list_scheduled_async:
+ *
+ * Reads every scheduled status of the account, page after page (40 a
+ * page, following the `Link` header's next page), so that a post is never
+ * taken for withdrawn because it is beyond the first page. More pages than
+ * Mastodon's limit of 300 statuses fills, or a next page on another
+ * server, end in an error rather than half a list.
+ */
 void
 wc_mastodon_list_scheduled_async (WcMastodon          *self,
                                   GCancellable        *cancellable,
@@ -2284,15 +2367,18 @@ wc_mastodon_list_scheduled_async (WcMastodon          *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
+  ScheduledPages *pages;
 
   g_task_set_source_tag (task, wc_mastodon_list_scheduled_async);
   if (!check_ready (self, task))
     return;
+  pages = g_new0 (ScheduledPages, 1);
+  pages->statuses = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_mastodon_status_free);
+  pages->pages_left = SCHEDULED_PAGES;
+  g_task_set_task_data (task, pages, (GDestroyNotify) scheduled_pages_free);
   url = g_strconcat (self->base_url, "/api/v1/scheduled_statuses?limit=40", NULL);
-  msg = soup_message_new ("GET", url);
-  send_converted (self, msg, task, convert_statuses, (GDestroyNotify) g_ptr_array_unref);
+  fetch_scheduled_page (task, url);
 }
 
 /**

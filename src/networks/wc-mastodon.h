@@ -483,7 +483,8 @@ void       wc_mastodon_list_own_statuses_since_async (WcMastodon          *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
-/* GET /api/v1/scheduled_statuses (up to 40). */
+/* GET /api/v1/scheduled_statuses: all of them, page after page (at most
+ * ten pages of 40; more is an error, as is a next page elsewhere). */
 void       wc_mastodon_list_scheduled_async      (WcMastodon          *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,

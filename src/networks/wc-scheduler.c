@@ -19,6 +19,8 @@
 #define CONFIRM_DELAY     60        /* after a server-scheduled time, look for the post */
 #define MATCH_SLACK       120       /* seconds of clock difference tolerated when matching */
 #define MAX_CONCURRENT    8         /* operations on servers at once */
+#define MEDIA_REUSE       (6 * 3600) /* images uploaded this long ago are posted with again;
+                                      * Mastodon deletes unused uploads after a day */
 
 struct _WcScheduler
 {
@@ -33,8 +35,6 @@ struct _WcScheduler
   GHashTable    *no_server;    /* ids the server would not schedule: Whitecoat posts them */
   GHashTable    *networks;     /* account id → WcNetwork given by set_network */
   GHashTable    *manual;       /* account id → GINT_TO_POINTER (1 manual, 2 Mastodon, 3 Bluesky) */
-  GHashTable    *uploaded;     /* id → GPtrArray of the media ids uploaded for it (this run) */
-  GHashTable    *pending;      /* id → WcOutboxContent waiting for the server copy's withdrawal */
   GCancellable  *cancellable;
   gint64         hold_after;
   guint          timer_id;
@@ -96,7 +96,9 @@ typedef struct
   gint64         new_due;
   WcMastodon    *mastodon;
   WcBluesky     *bluesky;
-  GPtrArray     *media_ids;
+  GPtrArray     *media_ids;  /* the images' uploads to post with, as far as done */
+  GPtrArray     *earlier;    /* earlier uploads of the same content */
+  gint64         media_at;   /* when the first of media_ids was uploaded */
   gboolean       at_start;   /* a reconciliation that start() waits for */
   gboolean       then_send;  /* OP_CHECK: send when not found (else hold) */
 } Op;
@@ -114,6 +116,7 @@ op_free (Op *op)
   g_clear_object (&op->mastodon);
   g_clear_object (&op->bluesky);
   g_clear_pointer (&op->media_ids, g_ptr_array_unref);
+  g_clear_pointer (&op->earlier, g_ptr_array_unref);
   g_object_unref (op->entry);
   if (op->at_start)
     op->self->reconciling--;
@@ -378,11 +381,27 @@ mark_failed (WcScheduler   *self,
              WcOutboxEntry *entry,
              const GError  *error)
 {
+  const WcOutboxMedia *media = wc_outbox_entry_get_media (entry);
+  g_autoptr(WcOutboxMedia) forget = NULL;
   WcOutboxUpdate update = { 0 };
 
   update.fields = WC_OUTBOX_FIELD_REASON | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
   update.reason = error->message;
   update.next_attempt_at = 0;
+  if (media != NULL && media->ids[0] != NULL)
+    {
+      /* The uploads may be what the server refused: a retry makes new
+       * ones. Kept as earlier, to recognise a post made with them. */
+      g_autoptr(GStrvBuilder) earlier = g_strv_builder_new ();
+      g_auto(GStrv) all = NULL;
+
+      g_strv_builder_addv (earlier, (const char **) media->earlier);
+      g_strv_builder_addv (earlier, (const char **) media->ids);
+      all = g_strv_builder_end (earlier);
+      forget = wc_outbox_media_new (0, NULL, (const char * const *) all);
+      update.fields |= WC_OUTBOX_FIELD_MEDIA;
+      update.media = forget;
+    }
   if (move (self, entry, WC_OUTBOX_STATE_FAILED, &update, NULL))
     g_signal_emit (self, signals[ENTRY_FAILED], 0, entry);
 }
@@ -589,7 +608,7 @@ op_failed (Op           *op,
       break;
 
     case OP_WITHDRAW:
-      if (g_hash_table_contains (self->pending, id_key (entry)))
+      if (wc_outbox_entry_get_pending_content (entry) != NULL)
         {
           /* New content waits for this withdrawal: tried again later,
            * with the server copy (and its old content) left as it is. */
@@ -626,6 +645,67 @@ date_time_utc (gint64 at)
 
 static void post_status (Op *op);
 
+/* A NULL-terminated array of @strings' pointers (borrowed). */
+static GPtrArray *
+terminated (GPtrArray *strings)
+{
+  GPtrArray *copy = g_ptr_array_sized_new (strings->len + 1);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (copy, g_ptr_array_index (strings, i));
+  g_ptr_array_add (copy, NULL);
+  return copy;
+}
+
+/* Stores what is uploaded so far, at once: after a crash the next attempt
+ * posts with these instead of uploading again, and a post made with them
+ * is recognised by them. */
+static void
+remember_media (Op *op)
+{
+  g_autoptr(GPtrArray) ids = terminated (op->media_ids);
+  g_autoptr(GPtrArray) earlier = terminated (op->earlier);
+  g_autoptr(WcOutboxMedia) media = wc_outbox_media_new (op->media_at, (const char * const *) ids->pdata,
+                                                        (const char * const *) earlier->pdata);
+  g_autoptr(GError) error = NULL;
+  WcOutboxUpdate update = { 0 };
+
+  update.fields = WC_OUTBOX_FIELD_MEDIA;
+  update.media = media;
+  if (!wc_store_update_outbox_entry (op->self->store, op->entry, &update, &error))
+    g_warning ("Could not store the uploads of a post: %s", error->message);
+}
+
+/* The uploads an earlier attempt made for this content are posted with
+ * again while the server surely keeps them; older ones are only
+ * remembered, to recognise a post made with them. */
+static void
+start_media (Op *op)
+{
+  const WcOutboxContent *content = wc_outbox_entry_get_content (op->entry);
+  const WcOutboxMedia *stored = wc_outbox_entry_get_media (op->entry);
+  guint n_images = content->attachments != NULL ? content->attachments->len : 0;
+  gboolean reuse;
+
+  op->media_ids = g_ptr_array_new_with_free_func (g_free);
+  op->earlier = g_ptr_array_new_with_free_func (g_free);
+  op->media_at = 0;
+  if (stored == NULL)
+    return;
+  reuse = stored->ids[0] != NULL && g_strv_length (stored->ids) <= n_images
+          && wc_clock_get_now (op->self->clock) - stored->uploaded_at < MEDIA_REUSE;
+  for (guint i = 0; stored->earlier[i] != NULL; i++)
+    g_ptr_array_add (op->earlier, g_strdup (stored->earlier[i]));
+  for (guint i = 0; stored->ids[i] != NULL; i++)
+    g_ptr_array_add (reuse ? op->media_ids : op->earlier, g_strdup (stored->ids[i]));
+  if (reuse)
+    {
+      op->media_at = stored->uploaded_at;
+      g_debug ("Outbox entry %" G_GINT64_FORMAT ": posting with %u earlier uploads",
+               wc_outbox_entry_get_id (op->entry), op->media_ids->len);
+    }
+}
+
 static void
 on_media (GObject      *source,
           GAsyncResult *result,
@@ -641,16 +721,9 @@ on_media (GObject      *source,
       return;
     }
   g_ptr_array_add (op->media_ids, media_id);
-  {
-    GPtrArray *uploaded = g_hash_table_lookup (op->self->uploaded, id_key (op->entry));
-
-    if (uploaded == NULL)
-      {
-        uploaded = g_ptr_array_new_with_free_func (g_free);
-        g_hash_table_insert (op->self->uploaded, id_key (op->entry), uploaded);
-      }
-    g_ptr_array_add (uploaded, g_strdup (media_id));
-  }
+  if (op->media_at == 0)
+    op->media_at = wc_clock_get_now (op->self->clock);
+  remember_media (op);
   post_status (op);
 }
 
@@ -695,7 +768,7 @@ post_status (Op *op)
   WcMastodonPost post = { 0 };
 
   if (op->media_ids == NULL)
-    op->media_ids = g_ptr_array_new_with_free_func (g_free);
+    start_media (op);
   if (content->attachments != NULL && op->media_ids->len < content->attachments->len)
     {
       WcAttachment *attachment = g_ptr_array_index (content->attachments, op->media_ids->len);
@@ -705,8 +778,8 @@ post_status (Op *op)
       return;
     }
 
-  ids = g_ptr_array_copy (op->media_ids, NULL, NULL);
-  g_ptr_array_add (ids, NULL);
+  /* Not g_ptr_array_copy(): the copy would free the ids too. */
+  ids = terminated (op->media_ids);
   post.text = content->text;
   post.spoiler_text = content->content_warning;
   post.visibility = content->visibility;
@@ -722,37 +795,40 @@ post_status (Op *op)
                                  op->self->cancellable, on_posted, op);
 }
 
-/* Whether @status carries media this entry uploaded (in this run):
- * Mastodon media ids are the server's own, so this is the surest match. */
+/* Whether @status carries media this entry uploaded for its content, and
+ * only those. */
 static gboolean
-has_our_media (WcScheduler      *self,
-               WcOutboxEntry    *entry,
+has_our_media (WcOutboxEntry    *entry,
                WcMastodonStatus *status)
 {
-  GPtrArray *uploaded = g_hash_table_lookup (self->uploaded, id_key (entry));
+  const WcOutboxMedia *media = wc_outbox_entry_get_media (entry);
 
-  if (uploaded == NULL || status->media_ids == NULL || status->media_ids[0] == NULL)
+  if (media == NULL || status->media_ids == NULL || status->media_ids[0] == NULL)
     return FALSE;
   for (guint i = 0; status->media_ids[i] != NULL; i++)
-    if (!g_ptr_array_find_with_equal_func (uploaded, status->media_ids[i], g_str_equal, NULL))
+    if (!wc_outbox_media_contains (media, status->media_ids[i]))
       return FALSE;
   return TRUE;
 }
 
 /* Whether @status (published, or scheduled on the server) is this entry's
- * post, leaving time aside: its media, or else its text, content warning
- * and number of attachments. */
+ * post, leaving time aside. Mastodon media ids are the server's own, and
+ * every upload for the content is stored before it can be posted with:
+ * when the entry has images and knows its uploads, they decide (two posts
+ * alike in text are told apart). Otherwise its text, content warning and
+ * number of attachments. */
 static gboolean
 same_post (WcScheduler      *self,
            WcOutboxEntry    *entry,
            WcMastodonStatus *status)
 {
   const WcOutboxContent *content = wc_outbox_entry_get_content (entry);
+  const WcOutboxMedia *media = wc_outbox_entry_get_media (entry);
   g_autofree char *want = NULL;
   guint n_media = content->attachments != NULL ? content->attachments->len : 0;
 
-  if (has_our_media (self, entry, status))
-    return TRUE;
+  if (n_media > 0 && media != NULL && (media->ids[0] != NULL || media->earlier[0] != NULL))
+    return has_our_media (entry, status);
   want = wc_mastodon_normalize_text (content->text, FALSE);
   return g_str_equal (status->text, want)
          && g_strcmp0 (status->spoiler_text ? status->spoiler_text : "",
@@ -883,8 +959,8 @@ on_reconcile_statuses (GObject      *source,
         {
           /* If a change was waiting for the withdrawal, it came too late:
            * what went out is the earlier version, and it is not posted a
-           * second time. */
-          gboolean late = g_hash_table_remove (self->pending, id_key (op->entry));
+           * second time (the move to "sent" drops the change). */
+          gboolean late = wc_outbox_entry_get_pending_content (op->entry) != NULL;
           const char *reason = late ? _("The server had already published the earlier version of this post, so the change was not posted.")
                                     : NULL;
 
@@ -898,8 +974,8 @@ on_reconcile_statuses (GObject      *source,
        * key, since the old one belongs to the withdrawn copy. */
       {
         g_autofree char *key = g_uuid_string_random ();
-
-        WcOutboxContent *pending = g_hash_table_lookup (self->pending, id_key (op->entry));
+        const WcOutboxContent *waiting = wc_outbox_entry_get_pending_content (op->entry);
+        g_autoptr(WcOutboxContent) pending = waiting != NULL ? wc_outbox_content_copy (waiting) : NULL;
 
         update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_REASON | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY
                         | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
@@ -913,8 +989,8 @@ on_reconcile_statuses (GObject      *source,
             update.content = pending;
           }
         g_hash_table_add (self->no_server, id_key (op->entry));
+        /* The change, if one waited, becomes the post in the same step. */
         move_or_warn (self, op->entry, WC_OUTBOX_STATE_SCHEDULED, &update);
-        g_hash_table_remove (self->pending, id_key (op->entry));
       }
       return;
     }
@@ -984,7 +1060,7 @@ on_withdrawn (GObject      *source,
   WcScheduler *self = op->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *key = g_uuid_string_random ();
-  WcOutboxContent *pending;
+  g_autoptr(WcOutboxContent) pending = NULL;
   WcOutboxUpdate update = { 0 };
 
   if (!wc_mastodon_cancel_scheduled_finish (WC_MASTODON (source), result, &error)
@@ -997,13 +1073,14 @@ on_withdrawn (GObject      *source,
     {
       /* Gone because it was published: find it rather than post twice.
        * The entry still has the content the server had (a change waits
-       * in self->pending), so that is what is looked for. */
+       * beside it), so that is what is looked for. */
       op->kind = OP_CONFIRM;
       look_back (g_steal_pointer (&op));
       return;
     }
 
-  pending = g_hash_table_lookup (self->pending, id_key (op->entry));
+  if (wc_outbox_entry_get_pending_content (op->entry) != NULL)
+    pending = wc_outbox_content_copy (wc_outbox_entry_get_pending_content (op->entry));
   update.fields = WC_OUTBOX_FIELD_REMOTE_ID | WC_OUTBOX_FIELD_IDEMPOTENCY_KEY | WC_OUTBOX_FIELD_NEXT_ATTEMPT_AT;
   update.remote_id = NULL;
   update.idempotency_key = key;
@@ -1015,7 +1092,8 @@ on_withdrawn (GObject      *source,
     }
   if (pending != NULL && op->after != AFTER_CANCEL)
     {
-      /* Withdrawn: now the new content is the post. */
+      /* Withdrawn: now the new content is the post, in the same step that
+       * drops it as a waiting change. */
       update.fields |= WC_OUTBOX_FIELD_CONTENT | WC_OUTBOX_FIELD_REASON;
       update.content = pending;
       update.reason = NULL;
@@ -1023,7 +1101,6 @@ on_withdrawn (GObject      *source,
   move_or_warn (self, op->entry,
                 op->after == AFTER_CANCEL ? WC_OUTBOX_STATE_CANCELLED : WC_OUTBOX_STATE_SCHEDULED,
                 &update);
-  g_hash_table_remove (self->pending, id_key (op->entry));
 }
 
 static void
@@ -1424,11 +1501,12 @@ process (WcScheduler *self)
           break;
 
         case WC_OUTBOX_STATE_SERVER_SCHEDULED:
-          if (g_hash_table_contains (self->pending, id_key (entry)))
+          if (wc_outbox_entry_get_pending_content (entry) != NULL)
             {
               /* A change waits for the server copy's withdrawal, which
-               * failed: tried again (after its time, the lookup then
-               * finds what the server published). */
+               * failed or was cut short by a restart: tried again (after
+               * its time, the lookup then finds what the server
+               * published). */
               if (wc_outbox_entry_get_next_attempt_at (entry) <= now)
                 {
                   Op *op = op_new (self, entry, OP_WITHDRAW);
@@ -1548,8 +1626,6 @@ wc_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->no_server, g_hash_table_unref);
   g_clear_pointer (&self->networks, g_hash_table_unref);
   g_clear_pointer (&self->manual, g_hash_table_unref);
-  g_clear_pointer (&self->uploaded, g_hash_table_unref);
-  g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (wc_scheduler_parent_class)->finalize (object);
@@ -1632,8 +1708,6 @@ wc_scheduler_init (WcScheduler *self)
   self->no_server = g_hash_table_new (NULL, NULL);
   self->networks = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->manual = g_hash_table_new (NULL, NULL);
-  self->uploaded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
-  self->pending = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) wc_outbox_content_free);
   self->cancellable = g_cancellable_new ();
   self->hold_after = 3600;
 }
@@ -1900,7 +1974,7 @@ wc_scheduler_update_content (WcScheduler  *self,
       g_autoptr(WcOutboxContent) content = NULL;
       WcOutboxUpdate update = { 0 };
 
-      WcOutboxContent *pending;
+      const WcOutboxContent *pending;
 
       /* A failed entry takes the change too, so that "Retry" sends the
        * corrected post. */
@@ -1912,7 +1986,7 @@ wc_scheduler_update_content (WcScheduler  *self,
       if (refuse_busy (self, entry, error))
         return FALSE;
       content = wc_outbox_content_new_from_draft (draft, wc_outbox_entry_get_account_id (entry));
-      pending = g_hash_table_lookup (self->pending, id_key (entry));
+      pending = wc_outbox_entry_get_pending_content (entry);
       if (wc_outbox_content_equal (content, pending != NULL ? pending : wc_outbox_entry_get_content (entry))
           && content->attachments->len == 0)
         continue;
@@ -1922,10 +1996,15 @@ wc_scheduler_update_content (WcScheduler  *self,
            * withdrawn first, and only then does the entry take the new
            * content. Until then it keeps the content the server has, so
            * that if the server published it meanwhile, that is what is
-           * found, and nothing is posted twice. */
-          Op *op = op_new (self, entry, OP_WITHDRAW);
+           * found, and nothing is posted twice. The change is stored
+           * first: a restart in between withdraws and applies it. */
+          Op *op;
 
-          g_hash_table_replace (self->pending, id_key (entry), g_steal_pointer (&content));
+          update.fields = WC_OUTBOX_FIELD_PENDING_CONTENT;
+          update.pending_content = content;
+          if (!wc_store_update_outbox_entry (self->store, entry, &update, error))
+            return FALSE;
+          op = op_new (self, entry, OP_WITHDRAW);
           op->after = AFTER_LOCAL;
           g_hash_table_remove (self->no_server, id_key (entry));
           op_start (op);
@@ -2103,12 +2182,22 @@ wc_scheduler_cancel (WcScheduler    *self,
 
   if (refuse_busy (self, entry, error))
     return FALSE;
-  /* A change waiting for a withdrawal is dropped with the post. */
-  g_hash_table_remove (self->pending, id_key (entry));
   if (wc_outbox_entry_get_state (entry) == WC_OUTBOX_STATE_SERVER_SCHEDULED)
     {
-      Op *op = op_new (self, entry, OP_WITHDRAW);
+      Op *op;
 
+      /* A change waiting for a withdrawal is dropped with the post, at
+       * once: a failed withdrawal must not apply it after all. */
+      if (wc_outbox_entry_get_pending_content (entry) != NULL)
+        {
+          WcOutboxUpdate update = { 0 };
+
+          update.fields = WC_OUTBOX_FIELD_PENDING_CONTENT;
+          update.pending_content = NULL;
+          if (!wc_store_update_outbox_entry (self->store, entry, &update, error))
+            return FALSE;
+        }
+      op = op_new (self, entry, OP_WITHDRAW);
       op->after = AFTER_CANCEL;
       op_start (op);
       return TRUE;

@@ -64,6 +64,7 @@ typedef struct
   NotifyServer   notify_server;
   GPtrArray     *notify_pending; /* PendingNotification, until notify_server is known */
   gint64         marking_done;   /* the entry the user marks as posted, or 0 */
+  gboolean       wanted;         /* asked for while the outbox was locked */
 #ifdef HAVE_LIBPORTAL
   XdpPortal     *portal;
   int            portal_autostart;  /* -1 unknown, 0, 1: what was last asked */
@@ -831,12 +832,26 @@ on_handle_local_options (GApplication *application,
 
 /* --- Making the scheduler ----------------------------------------------- */
 
+/* Nothing is sent, nor the outbox read, before the store has its key. */
+static void
+on_data_unlocked (WcApplication *self,
+                  GParamSpec    *pspec,
+                  Scheduling    *sched)
+{
+  if (wc_application_get_data_unlocked (self) && sched->wanted && sched->scheduler == NULL)
+    wc_application_get_scheduler (self);
+}
+
 static gboolean
 create_scheduler_idle (gpointer user_data)
 {
   WcApplication *self = user_data;
 
   get_scheduling (self)->create_idle = 0;
+  /* The outbox is sealed: the scheduler starts once the keyring gave the
+   * key (on_data_unlocked()), which is asked for now, after the first
+   * frame. */
+  wc_application_unlock_data (self);
   wc_application_get_scheduler (self);
   return G_SOURCE_REMOVE;
 }
@@ -901,6 +916,7 @@ wc_application_scheduling_activate_background (WcApplication *self)
 
   g_application_hold (G_APPLICATION (self));
   sched->grace_timeout = g_timeout_add_seconds (BACKGROUND_GRACE_SECONDS, grace_timeout_cb, sched);
+  wc_application_unlock_data (self);
   wc_application_get_scheduler (self);
   return TRUE;
 }
@@ -941,6 +957,7 @@ wc_application_scheduling_init (WcApplication *self)
   g_signal_connect (self, "handle-local-options", G_CALLBACK (on_handle_local_options), NULL);
   sched->settings = g_object_ref (wc_application_get_settings (self));
   g_signal_connect (sched->settings, "changed", G_CALLBACK (on_settings_changed), sched);
+  g_signal_connect (self, "notify::data-unlocked", G_CALLBACK (on_data_unlocked), sched);
 }
 
 void
@@ -965,6 +982,7 @@ wc_application_scheduling_dispose (WcApplication *self)
   g_clear_object (&sched->clock);
   g_signal_handlers_disconnect_by_data (sched->settings, sched);
   g_clear_object (&sched->settings);
+  g_signal_handlers_disconnect_by_func (self, on_data_unlocked, sched);
 #ifdef HAVE_LIBPORTAL
   g_clear_object (&sched->portal);
 #endif
@@ -1041,9 +1059,13 @@ wc_application_peek_scheduler (WcApplication *self)
 /**
  * wc_application_get_scheduler:
  *
- * Makes and starts the scheduler on first use.
+ * Makes and starts the scheduler on first use. The outbox is sealed: while
+ * the store has no data key (wc_application_unlock_data()) there is no
+ * scheduler yet; it is made, and "scheduler-ready" emitted, once the key
+ * is there.
  *
  * Returns: (transfer none) (nullable): the scheduler; %NULL without a store
+ *   or its key
  */
 WcScheduler *
 wc_application_get_scheduler (WcApplication *self)
@@ -1060,6 +1082,11 @@ wc_application_get_scheduler (WcApplication *self)
   store = wc_application_get_store (self);
   if (store == NULL)
     return NULL;
+  if (!wc_store_has_data_key (store))
+    {
+      sched->wanted = TRUE;
+      return NULL;
+    }
 
   g_clear_handle_id (&sched->create_idle, g_source_remove);
   sched->scheduler = wc_scheduler_new (store, wc_application_get_clock (self));

@@ -9,6 +9,7 @@
 #include "wc-application.h"
 #include "wc-application-private.h"
 #include "wc-core-enums.h"
+#include "wc-keyring.h"
 #include "wc-onboarding.h"
 #include "wc-preferences-window.h"
 #include "wc-window.h"
@@ -32,8 +33,11 @@ struct _WcApplication
   GError         *hasher_error;
   GCancellable   *hasher_cancellable;  /* while loading */
   WcFollowerSync *follower_sync;
+  GCancellable   *data_key_cancellable;  /* while the keyring is asked */
+  GError         *data_error;
 
   guint           store_tried : 1;
+  guint           data_unlocked : 1;
   guint           store_problem_shown : 1;
   guint           bench : 1;
   guint           hasher_problem_shown : 1;
@@ -45,6 +49,8 @@ enum {
   PROP_0,
   PROP_ACTIVE_IDENTITY,
   PROP_HASHER,
+  PROP_DATA_UNLOCKED,
+  PROP_DATA_UNLOCKING,
   N_PROPS
 };
 
@@ -201,6 +207,57 @@ hasher_loaded_cb (GObject      *source,
     }
   if (self->hasher == NULL)
     wc_application_set_hasher (self, hasher);
+}
+
+/* Whether the store (the one open now) has its data key. */
+static void
+update_data_unlocked (WcApplication *self)
+{
+  gboolean unlocked = self->store != NULL && wc_store_has_data_key (self->store);
+
+  if (self->data_unlocked == unlocked)
+    return;
+  self->data_unlocked = unlocked;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_UNLOCKED]);
+}
+
+static void
+data_key_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(WcApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcCryptoKey) key = wc_keyring_load_data_key_finish (result, &error);
+
+  /* Cancelled: the application is going away, or its store was replaced
+   * and the key is asked for again. */
+  if (key == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->data_key_cancellable);
+
+  if (key != NULL && self->store == NULL)
+    error = self->store_error != NULL ? g_error_copy (self->store_error)
+                                      : g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_OPEN,
+                                                             _("Whitecoat cannot open its database."));
+  else if (key != NULL && !wc_store_set_data_key (self->store, key, &error)
+           && wc_store_has_data_key (self->store))
+    {
+      /* The key is set; only sealing what an older version left in
+       * plaintext failed. It is tried again at the next start. */
+      g_message ("Could not seal every old draft: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  g_clear_error (&self->data_error);
+  if (error != NULL)
+    {
+      /* The keyring's detail is in its debug log; this is for the user. */
+      g_debug ("Drafts stay locked: %s", error->message);
+      self->data_error = g_steal_pointer (&error);
+    }
+  update_data_unlocked (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_UNLOCKING]);
 }
 
 static void
@@ -393,6 +450,8 @@ wc_application_dispose (GObject *object)
   g_clear_object (&self->checker);
   g_cancellable_cancel (self->hasher_cancellable);
   g_clear_object (&self->hasher_cancellable);
+  g_cancellable_cancel (self->data_key_cancellable);
+  g_clear_object (&self->data_key_cancellable);
   g_clear_pointer (&self->hasher, wc_hasher_unref);
   wc_application_scheduling_dispose (self);
   if (self->follower_sync != NULL)
@@ -410,6 +469,7 @@ wc_application_finalize (GObject *object)
   g_clear_pointer (&self->moved_aside_path, g_free);
   g_clear_error (&self->store_error);
   g_clear_error (&self->hasher_error);
+  g_clear_error (&self->data_error);
 
   G_OBJECT_CLASS (wc_application_parent_class)->finalize (object);
 }
@@ -430,6 +490,14 @@ wc_application_get_property (GObject    *object,
 
     case PROP_HASHER:
       g_value_set_boxed (value, self->hasher);
+      break;
+
+    case PROP_DATA_UNLOCKED:
+      g_value_set_boolean (value, self->data_unlocked);
+      break;
+
+    case PROP_DATA_UNLOCKING:
+      g_value_set_boolean (value, self->data_key_cancellable != NULL);
       break;
 
     default:
@@ -492,6 +560,26 @@ wc_application_class_init (WcApplicationClass *klass)
     g_param_spec_boxed ("hasher", NULL, NULL,
                         WC_TYPE_HASHER,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * WcApplication:data-unlocked:
+   *
+   * Whether the store has the key that seals drafts and scheduled posts.
+   */
+  properties[PROP_DATA_UNLOCKED] =
+    g_param_spec_boolean ("data-unlocked", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * WcApplication:data-unlocking:
+   *
+   * Whether the keyring is being asked for that key.
+   */
+  properties[PROP_DATA_UNLOCKING] =
+    g_param_spec_boolean ("data-unlocking", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -647,6 +735,7 @@ wc_application_close_store (WcApplication *self)
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   self->store_tried = FALSE;
+  update_data_unlocked (self);
 }
 
 /**
@@ -837,7 +926,19 @@ wc_application_reload_store (WcApplication *self)
   g_clear_error (&self->store_error);
   self->store_tried = FALSE;
 
+  /* The fresh store is locked. Its key is not asked for here: "Delete all
+   * Whitecoat data" clears the keyring after this, and asks once that is
+   * done, so that the key of the deleted data is never used again. */
+  if (self->data_key_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->data_key_cancellable);
+      g_clear_object (&self->data_key_cancellable);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_UNLOCKING]);
+    }
+  g_clear_error (&self->data_error);
+
   wc_application_get_store (self);
+  update_data_unlocked (self);
   wc_application_scheduling_store_changed (self);
 
   wc_application_notify_identity_changed (self, WC_IDENTITY_PROFESSIONAL);
@@ -1004,4 +1105,83 @@ wc_application_get_follower_sync (WcApplication *self)
   wc_follower_sync_set_store (self->follower_sync, wc_application_get_store (self));
   wc_follower_sync_set_hasher (self->follower_sync, self->hasher);
   return self->follower_sync;
+}
+
+/* --- Added for encryption at rest --- */
+
+/**
+ * wc_application_get_data_unlocked:
+ * @self: a #WcApplication
+ *
+ * Returns: whether drafts and scheduled posts can be read and written
+ */
+gboolean
+wc_application_get_data_unlocked (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), FALSE);
+
+  return self->data_unlocked;
+}
+
+/**
+ * wc_application_get_data_unlocking:
+ * @self: a #WcApplication
+ *
+ * Returns: whether the keyring is being asked for the key
+ */
+gboolean
+wc_application_get_data_unlocking (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), FALSE);
+
+  return self->data_key_cancellable != NULL;
+}
+
+/**
+ * wc_application_get_data_error:
+ * @self: a #WcApplication
+ *
+ * Returns: (transfer none) (nullable): why the drafts are still locked
+ *   after the last attempt, in words for the user; %NULL while unlocking,
+ *   once unlocked, or before the first attempt
+ */
+const GError *
+wc_application_get_data_error (WcApplication *self)
+{
+  g_return_val_if_fail (WC_IS_APPLICATION (self), NULL);
+
+  return self->data_error;
+}
+
+/**
+ * wc_application_unlock_data:
+ * @self: a #WcApplication
+ *
+ * Asks the keyring for the key that seals drafts and scheduled posts
+ * (making it the first time) and gives it to the store, unless the store
+ * has it or it is on its way. Done once the first frame is drawn, and
+ * again when the user retries; never in the startup benchmark.
+ */
+void
+wc_application_unlock_data (WcApplication *self)
+{
+  g_return_if_fail (WC_IS_APPLICATION (self));
+
+  if (self->bench || self->data_unlocked || self->data_key_cancellable != NULL)
+    return;
+
+  g_clear_error (&self->data_error);
+  self->data_key_cancellable = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_UNLOCKING]);
+
+  /* Opening the store is part of it: the first start makes the database
+   * only now, after its first frame. */
+  if (wc_application_get_store (self) != NULL && wc_store_has_data_key (self->store))
+    {
+      g_clear_object (&self->data_key_cancellable);
+      update_data_unlocked (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_UNLOCKING]);
+      return;
+    }
+  wc_keyring_load_data_key_async (TRUE, self->data_key_cancellable, data_key_loaded_cb, g_object_ref (self));
 }

@@ -88,6 +88,19 @@ WcScheduler    *wc_application_peek_scheduler      (WcApplication  *self);
 /* The autostart entry written outside Flatpak while posts wait, or NULL. */
 char           *wc_application_dup_autostart_path  (void);
 
+/* --- Added for encryption at rest --- */
+/* Drafts and scheduled posts are sealed in the database with a key from
+ * the keyring (wc-crypto.h). The store opens without it; the key is asked
+ * for after the first frame (wc_application_unlock_data()), never before.
+ * "data-unlocked" is TRUE once the store has it, "data-unlocking" while
+ * the keyring is being asked; wc_application_get_data_error() says, in
+ * words for the user, why the last attempt failed. A store opened anew
+ * ("Delete all Whitecoat data") is locked until the next unlock. */
+gboolean        wc_application_get_data_unlocked   (WcApplication  *self);
+gboolean        wc_application_get_data_unlocking  (WcApplication  *self);
+const GError   *wc_application_get_data_error      (WcApplication  *self);
+void            wc_application_unlock_data         (WcApplication  *self);
+
 /* --- Added for Mastodon sign-in --- */
 /* Keeps the followers, states and server limits (wc_follower_sync_get_limits())
  * of connected accounts fresh. */

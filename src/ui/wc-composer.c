@@ -45,6 +45,16 @@ struct _WcComposer
   AdwBin           parent_instance;
 
   /* template */
+  GtkWidget       *scroller;
+  GtkWidget       *action_bar;
+  GtkWidget       *lock_box;         /* while the drafts wait for their key */
+  guint            lock_grace_source; /* the key has a moment to come unseen */
+  gboolean         lock_grace_over;
+  GtkSpinner      *lock_spinner;
+  GtkWidget       *lock_icon;
+  GtkLabel        *lock_label;
+  GtkLabel        *lock_detail;
+  GtkWidget       *lock_retry_button;
   GtkWidget       *split;
   GtkWidget       *editor_column;
   GtkWidget       *side_panel;
@@ -269,10 +279,18 @@ split_allocate (GtkWidget *widget,
 
 /* --- Helpers ------------------------------------------------------------ */
 
+/* Drafts are sealed in the store: until the keyring gave their key there
+ * is nothing to read or save, and the composer is locked. */
+static gboolean
+is_unlocked (WcComposer *self)
+{
+  return self->application != NULL && wc_application_get_data_unlocked (self->application);
+}
+
 static WcStore *
 get_store (WcComposer *self)
 {
-  return self->application != NULL ? wc_application_get_store (self->application) : NULL;
+  return is_unlocked (self) ? wc_application_get_store (self->application) : NULL;
 }
 
 static WcDraft *
@@ -1929,7 +1947,7 @@ undo_delete_action (GtkWidget  *widget,
       adw_toast_dismiss (pending->toast);
     }
 
-  if (pending->was_open)
+  if (pending->was_open && get_store (self) != NULL)
     {
       g_autoptr(WcDraft) draft = wc_store_load_draft (get_store (self), pending->draft_id, NULL);
 
@@ -2440,6 +2458,20 @@ count_pending_entries (WcComposer *self,
   return n;
 }
 
+/* The duty-hours check needs when the draft goes out (its first scheduled
+ * post, else now) and the duty hours of Preferences. */
+static void
+sync_timing (WcComposer *self,
+             gint64      scheduled_at)
+{
+  WcDutyHours duty;
+
+  if (self->editor == NULL || self->application == NULL)
+    return;
+  wc_duty_hours_from_settings (wc_application_get_settings (self->application), &duty);
+  wc_draft_editor_set_timing (self->editor, wc_application_get_clock (self->application), scheduled_at, &duty);
+}
+
 static void
 update_scheduled_banner (WcComposer *self)
 {
@@ -2449,6 +2481,7 @@ update_scheduled_banner (WcComposer *self)
   gboolean ask;
 
   self->n_scheduled = count_pending_entries (self, &first_due);
+  sync_timing (self, self->n_scheduled > 0 ? first_due : 0);
   if (self->n_scheduled == 0)
     {
       self->scheduled_edited = FALSE;
@@ -2680,6 +2713,7 @@ post_now_action (GtkWidget  *widget,
   WcComposer *self = WC_COMPOSER (widget);
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
+  GPtrArray *findings;
   GtkWidget *dialog;
 
   if (!ready_to_post (self, &accounts))
@@ -2698,6 +2732,23 @@ post_now_action (GtkWidget  *widget,
                               wc_account_get_handle (account) != NULL ? wc_account_get_handle (account) : "",
                               manual ? _("you post it yourself; Whitecoat copies the text and opens the site")
                                      : _("posted now"));
+    }
+
+  /* Posting now during the duty hours counts as scheduling then: the
+   * warning is said where the user confirms the time. */
+  findings = wc_draft_editor_get_findings (self->editor);
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      WcFinding *finding = g_ptr_array_index (findings, i);
+      const WcRule *rule;
+
+      if (g_strcmp0 (wc_finding_get_id (finding), "timing.duty-hours") != 0)
+        continue;
+      rule = wc_checker_lookup_rule (wc_application_get_checker (self->application), wc_finding_get_rule (finding));
+      g_string_append_printf (body, "\n\n%s", wc_finding_get_message (finding));
+      if (rule != NULL)
+        /* Translators: under a finding: the rule's id and title, e.g. "R1 · Keep … separate". */
+        g_string_append_printf (body, _("\n(%s · %s)"), rule->id, g_dgettext (GETTEXT_PACKAGE, rule->title));
     }
 
   dialog = adw_message_dialog_new (get_parent_window (self),
@@ -2750,6 +2801,100 @@ schedule_action (GtkWidget  *widget,
 
 /* --- The application's signals ----------------------------------------- */
 
+/* Locked: the page is shown, but greyed out and with nothing to type in,
+ * so that nothing can be typed that could not be saved. */
+static void
+update_lock_state (WcComposer *self)
+{
+  gboolean unlocked = self->application == NULL || is_unlocked (self);
+  const GError *error = self->application != NULL ? wc_application_get_data_error (self->application) : NULL;
+  gboolean failed = !unlocked && error != NULL && !wc_application_get_data_unlocking (self->application);
+
+  /* The key usually comes a moment after the first frame: the bar says
+   * so only when it takes longer, rather than flash on every start. */
+  gtk_widget_set_visible (self->lock_box, !unlocked && (failed || self->lock_grace_over));
+  gtk_widget_set_sensitive (self->scroller, unlocked);
+  gtk_widget_set_sensitive (self->action_bar, unlocked);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_spinner), !unlocked && !failed);
+  /* It turns while the keyring is asked, not before (the first frame
+   * comes first). */
+  gtk_spinner_set_spinning (self->lock_spinner,
+                            !unlocked && self->application != NULL
+                            && wc_application_get_data_unlocking (self->application));
+  gtk_widget_set_visible (self->lock_icon, failed);
+  gtk_label_set_text (self->lock_label, failed ? _("Your drafts are locked") : _("Unlocking your drafts…"));
+  gtk_label_set_text (self->lock_detail, failed ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_detail), failed);
+  gtk_widget_set_visible (self->lock_retry_button, failed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.retry-unlock", failed);
+}
+
+#define LOCK_GRACE_MS 750
+
+static gboolean
+on_lock_grace_over (gpointer user_data)
+{
+  WcComposer *self = user_data;
+
+  self->lock_grace_source = 0;
+  self->lock_grace_over = TRUE;
+  update_lock_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The store was replaced ("Delete all Whitecoat data"): the open draft
+ * went with the old one and cannot be saved anywhere. */
+static void
+drop_editor (WcComposer *self)
+{
+  if (self->editor == NULL)
+    return;
+  g_cancellable_cancel (self->editor_cancellable);
+  g_clear_object (&self->editor_cancellable);
+  g_signal_handlers_disconnect_by_data (self->editor, self);
+  if (self->audience_view != NULL)
+    wc_audience_view_set_editor (self->audience_view, NULL);
+  g_clear_object (&self->editor);
+  g_clear_handle_id (&self->counters_source, g_source_remove);
+  self->last_draft[0] = self->last_draft[1] = -1;
+  self->loading = TRUE;
+  gtk_text_buffer_set_text (self->buffer, "", -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->cw_entry), "");
+  self->loading = FALSE;
+}
+
+static void
+on_data_lock_changed (WcComposer *self)
+{
+  update_lock_state (self);
+  if (!is_unlocked (self))
+    {
+      g_clear_handle_id (&self->open_idle, g_source_remove);
+      gtk_text_view_set_editable (self->text_view, FALSE);
+      drop_editor (self);
+      return;
+    }
+  if (self->editor == NULL)
+    {
+      /* The draft that was open last, as if nothing had been locked. */
+      g_clear_handle_id (&self->open_idle, g_source_remove);
+      open_for_identity (self);
+      gtk_text_view_set_editable (self->text_view, TRUE);
+      self->drafts_dirty = TRUE;
+    }
+}
+
+static void
+retry_unlock_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  WcComposer *self = WC_COMPOSER (widget);
+
+  if (self->application != NULL)
+    wc_application_unlock_data (self->application);
+}
+
 static void
 on_active_identity_changed (WcComposer *self)
 {
@@ -2793,6 +2938,14 @@ on_hasher_changed (WcComposer *self)
 {
   if (self->editor != NULL)
     wc_draft_editor_set_hasher (self->editor, wc_application_get_hasher (self->application));
+}
+
+static void
+on_settings_changed (WcComposer *self,
+                     const char *key)
+{
+  if (g_str_has_prefix (key, "duty-"))
+    update_scheduled_banner (self);
 }
 
 static void
@@ -2868,6 +3021,7 @@ wc_composer_dispose (GObject *object)
 {
   WcComposer *self = WC_COMPOSER (object);
 
+  g_clear_handle_id (&self->lock_grace_source, g_source_remove);
   /* Nothing typed is lost, and a deletion nobody undid is carried out. */
   close_editor (self);
   if (self->pending_delete != NULL && self->pending_delete->toast != NULL)
@@ -2960,6 +3114,14 @@ wc_composer_class_init (WcComposerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/whitecoat/Whitecoat/wc-composer.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, scroller);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_box);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_spinner);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_icon);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_label);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_detail);
+  gtk_widget_class_bind_template_child (widget_class, WcComposer, lock_retry_button);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, split);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, editor_column);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, side_panel);
@@ -2983,6 +3145,7 @@ wc_composer_class_init (WcComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcComposer, post_button);
   gtk_widget_class_bind_template_child (widget_class, WcComposer, schedule_button);
 
+  gtk_widget_class_install_action (widget_class, "composer.retry-unlock", NULL, retry_unlock_action);
   gtk_widget_class_install_action (widget_class, "composer.new-draft", NULL, new_draft_action);
   gtk_widget_class_install_action (widget_class, "composer.open-draft", "x", open_draft_action);
   gtk_widget_class_install_action (widget_class, "composer.duplicate-draft", "x", duplicate_draft_action);
@@ -3114,7 +3277,10 @@ wc_composer_set_application (WcComposer    *self,
 
   close_editor (self);
   if (self->application != NULL)
-    g_signal_handlers_disconnect_by_data (self->application, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->application, self);
+      g_signal_handlers_disconnect_by_data (wc_application_get_settings (self->application), self);
+    }
   g_set_object (&self->application, application);
   if (self->audience_view != NULL)
     wc_audience_view_set_application (self->audience_view, application);
@@ -3131,15 +3297,27 @@ wc_composer_set_application (WcComposer    *self,
                                G_CALLBACK (on_hasher_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (application, "people-changed",
                                G_CALLBACK (on_people_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (wc_application_get_settings (application), "changed",
+                               G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (application, "notify::data-unlocked",
+                               G_CALLBACK (on_data_lock_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (application, "notify::data-unlocking",
+                               G_CALLBACK (update_lock_state), self, G_CONNECT_SWAPPED);
       self->identity = wc_application_get_active_identity (application);
       load_accounts (self);
       /* The window shows first; the draft follows right after the first
-       * frame, and nothing typed in between is lost: the text waits. */
+       * frame, and nothing typed in between is lost: the text waits. While
+       * the drafts are locked it waits for their key. */
       gtk_text_view_set_editable (self->text_view, FALSE);
       g_clear_handle_id (&self->open_idle, g_source_remove);
-      self->open_idle = g_idle_add (open_for_identity_idle, self);
+      if (is_unlocked (self))
+        self->open_idle = g_idle_add (open_for_identity_idle, self);
+      g_clear_handle_id (&self->lock_grace_source, g_source_remove);
+      self->lock_grace_over = FALSE;
+      self->lock_grace_source = g_timeout_add (LOCK_GRACE_MS, on_lock_grace_over, self);
       self->drafts_dirty = TRUE;
     }
+  update_lock_state (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLICATION]);
 }
@@ -3364,4 +3542,16 @@ wc_composer_get_side_by_side (WcComposer *self)
   g_return_val_if_fail (WC_IS_COMPOSER (self), FALSE);
   flush_pending_open (self);
   return self->side_by_side;
+}
+
+/**
+ * wc_composer_get_lock_box:
+ *
+ * Returns: (transfer none): the bar shown while the drafts are locked
+ */
+GtkWidget *
+wc_composer_get_lock_box (WcComposer *self)
+{
+  g_return_val_if_fail (WC_IS_COMPOSER (self), NULL);
+  return self->lock_box;
 }

@@ -43,5 +43,8 @@ guint          wc_composer_get_n_drafts        (WcComposer    *self);
 gint64         wc_composer_get_nth_draft_id    (WcComposer    *self,
                                                 guint          n);
 gboolean       wc_composer_get_side_by_side    (WcComposer    *self);
+/* The bar that says the drafts are locked (shown until the keyring gave
+ * their key) with its Retry button (composer.retry-unlock). */
+GtkWidget     *wc_composer_get_lock_box        (WcComposer    *self);
 
 G_END_DECLS

@@ -373,6 +373,8 @@ on_keyring_cleared (GObject      *source,
    * one is made for whatever the user tags from now on. */
   wc_application_set_hasher (self->app, NULL);
   wc_application_load_hasher (self->app);
+  /* So did the key of the drafts: the fresh database gets a new one. */
+  wc_application_unlock_data (self->app);
 
   self->deleting = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.delete-all", TRUE);

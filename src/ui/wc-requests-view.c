@@ -19,7 +19,7 @@
 
 /* Pages of 80 requests read per account and check; more wait for the next. */
 #define MAX_REQUEST_PAGES 5
-/* Followers reviewed per account: 25 pages of 80. */
+/* Followers reviewed per account: 25 pages (of 80 on Mastodon, 100 on Bluesky). */
 #define MAX_REVIEW_PAGES 25
 /* A professional account's followers are read again when older than this. */
 #define SNAPSHOT_MAX_AGE (24 * 3600)
@@ -31,7 +31,8 @@
 /* One person who asks to follow an account, or who follows it. A new
  * follower of a personal Bluesky account (Bluesky has no requests) is one
  * too: @bluesky is set instead of @mastodon, @who->id is their DID and
- * @who->acct their handle, and the answers are block, mute and tags. */
+ * @who->acct their handle, and the answers are block, mute and tags; so
+ * is a follower of a personal Bluesky account in the review. */
 typedef struct
 {
   WcAccount         *account;
@@ -755,7 +756,26 @@ person_row (WcRequestsView *self,
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), none);
     }
 
-  if (review)
+  if (review && request->bluesky != NULL)
+    {
+      GtkWidget *note = adw_action_row_new ();
+
+      /* Bluesky has no way to make someone stop following: say what block
+       * and mute do instead of offering what cannot be done. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (note), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (note),
+                                     _("Bluesky cannot remove a follower. Blocking comes closest: while signed "
+                                       "in, they can no longer see or answer your posts. Muting only hides them "
+                                       "from you; they still follow."));
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (note), 0);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (note), gtk_image_new_from_icon_name ("dialog-information-symbolic"));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), note);
+
+      buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_BLOCK, _("_Block"),
+                                    verdict == WC_SCREENING_LOOKS_LIKE ? "destructive-action" : NULL, TRUE);
+      buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_MUTE, _("_Mute"), NULL, TRUE);
+    }
+  else if (review)
     {
       buttons[n++] = answer_button (self, request, WC_REQUEST_ANSWER_REMOVE_FOLLOWER, _("_Remove from Followers"),
                                     "destructive-action", TRUE);
@@ -1270,9 +1290,11 @@ answered (Answer *answer)
   GPtrArray *array = answer->review ? self->review : self->requests;
   guint index = find_request (array, answer->request);
 
-  /* Done on the server: written down even if the view went away. */
+  /* Done on the server: written down even if the view went away. A
+   * Bluesky follower blocked or muted in the review is kept too, so the
+   * inbox does not list them again as a new follower. */
   audit_answer (self, answer->request, answer->answer);
-  if (!answer->review)
+  if (!answer->review || answer->request->bluesky != NULL)
     record_answer (self, answer->request, answer->answer);
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -1436,10 +1458,14 @@ answer_request (WcRequestsView  *self,
         wc_bluesky_mute_async (request->bluesky, id, self->cancellable, on_bluesky_action, data);
       else
         {
-          /* Bluesky has no requests to accept or decline. */
+          /* Bluesky has no requests to accept or decline, and no way to
+           * remove a follower. */
           g_autoptr(GError) error = g_error_new_literal (WC_NETWORK_ERROR, WC_NETWORK_ERROR_NOT_SUPPORTED,
-                                                         _("Bluesky has no follow requests: block or mute a "
-                                                           "new follower instead."));
+                                                         answer == WC_REQUEST_ANSWER_REMOVE_FOLLOWER
+                                                         ? _("Bluesky cannot remove a follower: block them "
+                                                             "instead, or mute them.")
+                                                         : _("Bluesky has no follow requests: block or mute a "
+                                                             "new follower instead."));
 
           answer_failed (data, error);
           answer_free (data);
@@ -1763,6 +1789,36 @@ on_followers_page (GObject      *source,
 }
 
 static void
+on_bluesky_followers_page (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  WcRequestsView *self = fetch->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(GPtrArray) actors = wc_bluesky_list_followers_finish (WC_BLUESKY (source), result, &next, &error);
+
+  if (actors == NULL)
+    {
+      add_account_error (self, fetch->account, error);
+      review_done (self);
+      fetch_free (fetch);
+      return;
+    }
+  for (guint i = 0; i < actors->len; i++)
+    g_ptr_array_add (self->reviewing, request_new (fetch->account, fetch->bluesky,
+                                                   who_from_actor (g_ptr_array_index (actors, i))));
+  if (next != NULL && ++fetch->pages < MAX_REVIEW_PAGES)
+    {
+      wc_bluesky_list_followers_async (fetch->bluesky, next, self->cancellable, on_bluesky_followers_page, fetch);
+      return;
+    }
+  review_done (self);
+  fetch_free (fetch);
+}
+
+static void
 on_review_profile (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -1792,6 +1848,15 @@ on_review_open (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(WcNetwork) network = wc_connection_open_finish (result, &error);
 
+  /* Bluesky: the followers getFollowers gives, as the follower sync reads
+   * them, with their DIDs and descriptions. */
+  if (network != NULL && WC_IS_BLUESKY (network))
+    {
+      fetch->bluesky = WC_BLUESKY (g_steal_pointer (&network));
+      wc_bluesky_list_followers_async (fetch->bluesky, NULL, fetch->self->cancellable,
+                                       on_bluesky_followers_page, fetch);
+      return;
+    }
   if (network == NULL || !WC_IS_MASTODON (network))
     {
       if (network == NULL)
@@ -2327,7 +2392,9 @@ wc_requests_view_tag_manual (WcRequestsView  *self,
  * wc_requests_view_review_followers:
  *
  * Reads the followers of every personal Mastodon account (up to 2,000
- * each) and lists those who may be patients.
+ * each) and Bluesky account (up to 2,500) and lists those who may be
+ * patients. Mastodon's can be removed from the followers; Bluesky has no
+ * such thing, its followers can be blocked or muted.
  */
 void
 wc_requests_view_review_followers (WcRequestsView *self)
@@ -2352,7 +2419,7 @@ wc_requests_view_review_followers (WcRequestsView *self)
     {
       WcAccount *account = g_ptr_array_index (accounts, i);
 
-      if (!can_have_requests (account))
+      if (!can_have_requests (account) && !can_have_new_followers (account))
         continue;
       self->review_pending++;
       wc_connection_open_async (account, self->cancellable, on_review_open, fetch_new (self, account));
@@ -2381,7 +2448,8 @@ wc_requests_view_get_review_handle (WcRequestsView *self,
 
 /**
  * wc_requests_view_answer_review:
- * @answer: %WC_REQUEST_ANSWER_REMOVE_FOLLOWER or a tag
+ * @answer: %WC_REQUEST_ANSWER_REMOVE_FOLLOWER (Mastodon),
+ *   %WC_REQUEST_ANSWER_BLOCK or %WC_REQUEST_ANSWER_MUTE (Bluesky), or a tag
  */
 void
 wc_requests_view_answer_review (WcRequestsView  *self,

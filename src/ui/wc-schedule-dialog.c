@@ -5,13 +5,18 @@
 
 #include <glib/gi18n.h>
 
+#include "wc-application.h"
 #include "wc-clock.h"
+#include "wc-finding-row.h"
 #include "wc-network-catalog.h"
 #include "wc-schedule-dialog.h"
 #include "wc-scheduler.h"
 
 /* The "Schedule…" dialog. It only collects a time and explains what will
- * happen; the composer hands the time to the scheduler. */
+ * happen — where each target is posted, and whether a personal post would
+ * appear during the duty hours (the checker's "timing.duty-hours", shown
+ * as the composer shows findings); the composer hands the time to the
+ * scheduler. */
 
 struct _WcScheduleDialog
 {
@@ -23,8 +28,17 @@ struct _WcScheduleDialog
   GtkLabel         *when_label;
   GtkLabel         *note_label;
   GtkListBox       *routes_list;
+  GtkWidget        *scroller;
+  GtkListBox       *finding_list;
+  GtkWidget        *after_duty_button;
+  int               monitor_height;  /* 0 until realized */
 
   GPtrArray        *accounts;  /* WcAccount */
+  WcChecker        *checker;   /* nullable: no duty-hours check */
+  WcIdentityKind    identity;
+  WcDutyHours       duty;
+  WcFinding        *finding;   /* the duty-hours finding for the time shown; nullable */
+  gint64            duty_end;  /* when that duty ends, UTC seconds */
   GTimeZone        *tz;
   gint64            now;
   gint64            due_at;    /* -1 when the date does not exist */
@@ -33,6 +47,13 @@ struct _WcScheduleDialog
 };
 
 G_DEFINE_FINAL_TYPE (WcScheduleDialog, wc_schedule_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+/* The choices scroll rather than push the responses off a short screen:
+ * they get what the monitor leaves after the heading, the time, the
+ * responses and (when shown) the finding, and never less than this. */
+#define MIN_CHOICES_HEIGHT 200
+#define RESERVED_HEIGHT    270
+#define FINDING_HEIGHT     170
 
 /* --- Routes ------------------------------------------------------------- */
 
@@ -194,6 +215,66 @@ update_routes (WcScheduleDialog *self)
 }
 
 static void
+update_scroller_height (WcScheduleDialog *self)
+{
+  int reserved = RESERVED_HEIGHT + (self->finding != NULL ? FINDING_HEIGHT : 0);
+
+  if (self->monitor_height > 0)
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller),
+                                                MAX (MIN_CHOICES_HEIGHT, self->monitor_height - reserved));
+}
+
+/* The duty-hours check on the time shown, as the composer shows it, but
+ * without the composer's buttons: here the answer is another time. */
+static void
+update_finding (WcScheduleDialog *self)
+{
+  g_autoptr(GDateTime) at_utc = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  WcCheckContext context = { 0 };
+  WcFinding *finding = NULL;
+
+  remove_all_rows (self->finding_list);
+  g_clear_pointer (&self->finding, wc_finding_unref);
+  self->duty_end = 0;
+
+  if (self->checker != NULL && self->due_at > self->now)
+    {
+      at_utc = g_date_time_new_from_unix_utc (self->due_at);
+      at = g_date_time_to_timezone (at_utc, self->tz);
+      context.identity = self->identity;
+      context.scheduled_at = at;
+      context.duty = self->duty;
+      finding = wc_checker_check_timing (self->checker, &context);
+    }
+
+  if (finding != NULL)
+    {
+      const WcRule *rule = wc_checker_lookup_rule (self->checker, wc_finding_get_rule (finding));
+      g_autofree char *when = NULL;
+      g_autofree char *label = NULL;
+
+      wc_finding_set_resolutions (finding, WC_RESOLUTION_NONE);
+      gtk_list_box_append (self->finding_list, wc_finding_row_new (finding, rule, 0, self->identity, NULL));
+      self->finding = finding;
+
+      end = wc_duty_hours_get_end (&self->duty, at);
+      self->duty_end = end != NULL ? g_date_time_to_unix (end) : 0;
+      if (self->duty_end > 0)
+        {
+          when = wc_format_due_time (self->tz, self->duty_end, self->now);
+          /* Translators: %s is a time such as "Today at 17:00". */
+          label = g_strdup_printf (_("_After Duty: %s"), when);
+          gtk_button_set_label (GTK_BUTTON (self->after_duty_button), label);
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->finding_list), self->finding != NULL);
+  gtk_widget_set_visible (self->after_duty_button, self->duty_end > 0);
+  update_scroller_height (self);
+}
+
+static void
 update_state (WcScheduleDialog *self)
 {
   g_autoptr(GDateTime) date = gtk_calendar_get_date (self->calendar);
@@ -242,6 +323,7 @@ update_state (WcScheduleDialog *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->note_label), "error");
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "schedule", valid);
+  update_finding (self);
   update_routes (self);
 }
 
@@ -272,6 +354,32 @@ on_quick_clicked (GtkButton        *button,
                   WcScheduleDialog *self)
 {
   wc_schedule_dialog_choose_quick (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "choice")));
+}
+
+static void
+on_after_duty_clicked (WcScheduleDialog *self)
+{
+  if (self->duty_end > 0)
+    set_from_utc (self, self->duty_end);
+}
+
+static void
+on_realize (GtkWidget *widget)
+{
+  WcScheduleDialog *self = WC_SCHEDULE_DIALOG (widget);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (widget));
+  g_autoptr(GdkMonitor) first = NULL;
+  GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (display, surface) : NULL;
+  GdkRectangle geometry;
+
+  if (monitor == NULL)
+    monitor = first = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+  if (monitor == NULL)
+    return;
+  gdk_monitor_get_geometry (monitor, &geometry);
+  self->monitor_height = geometry.height;
+  update_scroller_height (self);
 }
 
 static gboolean
@@ -307,6 +415,8 @@ wc_schedule_dialog_finalize (GObject *object)
   WcScheduleDialog *self = WC_SCHEDULE_DIALOG (object);
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_object (&self->checker);
+  g_clear_pointer (&self->finding, wc_finding_unref);
   g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->summary, g_free);
 
@@ -337,6 +447,7 @@ wc_schedule_dialog_init (WcScheduleDialog *self)
   GtkWidget *time_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *colon = gtk_label_new (":");
   GtkWidget *when_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
   self->due_at = -1;
 
@@ -378,14 +489,40 @@ wc_schedule_dialog_init (WcScheduleDialog *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->note_label), "caption");
   gtk_box_append (GTK_BOX (when_box), GTK_WIDGET (self->when_label));
   gtk_box_append (GTK_BOX (when_box), GTK_WIDGET (self->note_label));
-  gtk_box_append (GTK_BOX (box), when_box);
 
   self->routes_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->routes_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->routes_list), "boxed-list");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->routes_list));
 
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self), box);
+  /* The choices scroll where the screen is short; the time chosen and the
+   * duty-hours finding stay in view under them, right above the button
+   * that confirms. */
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->scroller), MIN_CHOICES_HEIGHT);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);
+  gtk_box_append (GTK_BOX (outer), self->scroller);
+  gtk_box_append (GTK_BOX (outer), when_box);
+
+  self->finding_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->finding_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->finding_list), "boxed-list");
+  gtk_widget_set_visible (GTK_WIDGET (self->finding_list), FALSE);
+  gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->finding_list));
+
+  self->after_duty_button = gtk_button_new ();
+  gtk_button_set_use_underline (GTK_BUTTON (self->after_duty_button), TRUE);
+  gtk_widget_set_halign (self->after_duty_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->after_duty_button, "pill");
+  gtk_widget_set_visible (self->after_duty_button, FALSE);
+  g_signal_connect_swapped (self->after_duty_button, "clicked", G_CALLBACK (on_after_duty_clicked), self);
+  gtk_box_append (GTK_BOX (outer), self->after_duty_button);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self), outer);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self),
                                     "cancel", _("_Cancel"),
                                     "schedule", _("_Schedule"),
@@ -424,10 +561,22 @@ wc_schedule_dialog_new (GtkWindow  *parent,
                                          "transient-for", parent,
                                          "modal", TRUE,
                                          NULL);
+  GtkApplication *application;
 
   self->accounts = accounts != NULL ? g_ptr_array_ref (accounts) : NULL;
   self->tz = tz != NULL ? g_time_zone_ref (tz) : g_time_zone_new_local ();
   self->now = now;
+
+  /* The duty hours of Preferences, for the accounts' identity. */
+  application = parent != NULL ? gtk_window_get_application (parent) : NULL;
+  if (WC_IS_APPLICATION (application) && accounts != NULL && accounts->len > 0)
+    {
+      WcDutyHours duty;
+
+      wc_duty_hours_from_settings (wc_application_get_settings (WC_APPLICATION (application)), &duty);
+      wc_schedule_dialog_set_duty_hours (self, wc_application_get_checker (WC_APPLICATION (application)),
+                                         wc_account_get_identity (g_ptr_array_index (accounts, 0)), &duty);
+    }
   if (initial > 0)
     set_from_utc (self, initial);
   else
@@ -552,4 +701,100 @@ wc_schedule_dialog_get_summary (WcScheduleDialog *self)
   g_return_val_if_fail (WC_IS_SCHEDULE_DIALOG (self), NULL);
 
   return self->summary;
+}
+
+/**
+ * wc_schedule_dialog_set_duty_hours:
+ * @checker: (nullable): the checks; %NULL for no duty-hours check
+ * @identity: the identity of the post
+ * @duty: (nullable): the duty hours; %NULL for none
+ *
+ * Checks the time shown against the duty hours from now on: a personal
+ * post inside them shows the finding, with its rule, and a button that
+ * moves the time to the end of that duty. wc_schedule_dialog_new() does
+ * this itself with the duty hours of Preferences when @parent belongs to
+ * Whitecoat.
+ */
+void
+wc_schedule_dialog_set_duty_hours (WcScheduleDialog  *self,
+                                   WcChecker         *checker,
+                                   WcIdentityKind     identity,
+                                   const WcDutyHours *duty)
+{
+  WcDutyHours none = { 0 };
+
+  g_return_if_fail (WC_IS_SCHEDULE_DIALOG (self));
+  g_return_if_fail (checker == NULL || WC_IS_CHECKER (checker));
+
+  g_set_object (&self->checker, checker);
+  self->identity = identity;
+  self->duty = duty != NULL ? *duty : none;
+  if (!self->syncing)
+    update_state (self);
+}
+
+/**
+ * wc_schedule_dialog_get_finding:
+ *
+ * Returns: (transfer none) (nullable): the duty-hours finding for the time
+ *   shown, or %NULL
+ */
+WcFinding *
+wc_schedule_dialog_get_finding (WcScheduleDialog *self)
+{
+  g_return_val_if_fail (WC_IS_SCHEDULE_DIALOG (self), NULL);
+
+  return self->finding;
+}
+
+/**
+ * wc_schedule_dialog_get_finding_row:
+ *
+ * Returns: (transfer none) (nullable): the row that shows the finding
+ */
+GtkWidget *
+wc_schedule_dialog_get_finding_row (WcScheduleDialog *self)
+{
+  GtkWidget *row;
+
+  g_return_val_if_fail (WC_IS_SCHEDULE_DIALOG (self), NULL);
+
+  row = gtk_widget_get_first_child (GTK_WIDGET (self->finding_list));
+  return gtk_widget_get_visible (GTK_WIDGET (self->finding_list)) ? row : NULL;
+}
+
+/**
+ * wc_schedule_dialog_get_after_duty_button:
+ *
+ * Returns: (transfer none): the button that moves the time to the end of
+ *   the duty; hidden when the time is not on duty
+ */
+GtkWidget *
+wc_schedule_dialog_get_after_duty_button (WcScheduleDialog *self)
+{
+  g_return_val_if_fail (WC_IS_SCHEDULE_DIALOG (self), NULL);
+
+  return self->after_duty_button;
+}
+
+/**
+ * wc_duty_hours_from_settings:
+ * @settings: Whitecoat's settings
+ * @duty: (out): the duty hours they keep
+ *
+ * Reads duty-start, duty-end and duty-days.
+ */
+void
+wc_duty_hours_from_settings (GSettings   *settings,
+                             WcDutyHours *duty)
+{
+  g_auto(GStrv) days = NULL;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (duty != NULL);
+
+  days = g_settings_get_strv (settings, "duty-days");
+  duty->start = g_settings_get_uint (settings, "duty-start");
+  duty->end = g_settings_get_uint (settings, "duty-end");
+  duty->days = wc_duty_days_from_strv ((const char * const *) days);
 }

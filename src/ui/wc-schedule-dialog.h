@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "wc-account.h"
+#include "wc-checker.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,16 @@ void              wc_schedule_dialog_choose_quick (WcScheduleDialog *self,
                                                    WcQuickChoice     choice);
 gboolean          wc_schedule_dialog_get_valid    (WcScheduleDialog *self);
 const char       *wc_schedule_dialog_get_summary  (WcScheduleDialog *self);
+void              wc_schedule_dialog_set_duty_hours (WcScheduleDialog  *self,
+                                                     WcChecker         *checker,
+                                                     WcIdentityKind     identity,
+                                                     const WcDutyHours *duty);
+WcFinding        *wc_schedule_dialog_get_finding  (WcScheduleDialog *self);
+GtkWidget        *wc_schedule_dialog_get_finding_row (WcScheduleDialog *self);
+GtkWidget        *wc_schedule_dialog_get_after_duty_button (WcScheduleDialog *self);
+
+void              wc_duty_hours_from_settings     (GSettings        *settings,
+                                                   WcDutyHours      *duty);
 
 WcRoute           wc_route_for_account            (WcAccount        *account,
                                                    gint64            due_at,

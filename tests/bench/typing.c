@@ -220,6 +220,15 @@ main (int   argc,
   wc_account_set_handle (account, "@dr_jansen@med.example");
   if (!wc_store_add_account (wc_application_get_store (app), account, &error))
     g_error ("Cannot add an account: %s", error->message);
+  {
+    /* Drafts are sealed: a key of the benchmark's own (the application
+     * takes the store's key as it is, without the keyring). */
+    g_autoptr(WcCryptoKey) key = wc_crypto_key_new_random (NULL);
+
+    if (!wc_store_set_data_key (wc_application_get_store (app), key, &error))
+      g_error ("Cannot set a data key: %s", error->message);
+    wc_application_unlock_data (app);
+  }
 
   window = wc_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);

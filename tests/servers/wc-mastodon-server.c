@@ -275,6 +275,7 @@ struct _WcMastodonServer
   gboolean      instance_v2;
   guint         max_characters;
   gboolean      login_form;
+  guint         scheduled_page_max;  /* GET /api/v1/scheduled_statuses: 40 */
 
   guint64       next_account_id;
   guint64       next_status_id;
@@ -3844,7 +3845,7 @@ handle_list_scheduled (Request *req)
       if (scheduled->user == req->user)
         g_ptr_array_add (mine, scheduled);
     }
-  limit = limit_param (req, 20, 40);
+  limit = limit_param (req, MIN (20, self->scheduled_page_max), self->scheduled_page_max);
   paginate (req, mine, mine->len, scheduled_key, limit, &lo, &hi);
   array = json_array_new ();
   for (guint i = hi; i > lo; i--)
@@ -4350,6 +4351,7 @@ wc_mastodon_server_init (WcMastodonServer *self)
   self->media_seconds = 0;
   self->instance_v2 = TRUE;
   self->max_characters = 500;
+  self->scheduled_page_max = 40;
 
   self->next_account_id = 1;
   self->next_status_id = 110000000000000001;
@@ -4937,6 +4939,27 @@ wc_mastodon_server_set_max_characters (WcMastodonServer *self,
 
   g_mutex_lock (&self->lock);
   self->max_characters = max_characters;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * wc_mastodon_server_set_scheduled_page_max:
+ * @self: a #WcMastodonServer
+ * @max: the most scheduled statuses one page of
+ *   `GET /api/v1/scheduled_statuses` holds (40 by default, as Mastodon)
+ *
+ * Makes pages smaller than Mastodon's, so that a client's limit on the
+ * number of pages it reads can be reached.
+ */
+void
+wc_mastodon_server_set_scheduled_page_max (WcMastodonServer *self,
+                                           guint             max)
+{
+  g_return_if_fail (WC_IS_MASTODON_SERVER (self));
+  g_return_if_fail (max > 0);
+
+  g_mutex_lock (&self->lock);
+  self->scheduled_page_max = max;
   g_mutex_unlock (&self->lock);
 }
 

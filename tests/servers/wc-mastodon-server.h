@@ -130,6 +130,8 @@ void              wc_mastodon_server_set_max_characters   (WcMastodonServer     
                                                            guint                 max_characters);
 void              wc_mastodon_server_set_login_form       (WcMastodonServer     *self,
                                                            gboolean              enabled);
+void              wc_mastodon_server_set_scheduled_page_max (WcMastodonServer   *self,
+                                                           guint                 max);
 
 /* Fault injection. */
 void              wc_mastodon_server_add_fault            (WcMastodonServer     *self,
