@@ -2810,11 +2810,15 @@ update_lock_state (WcComposer *self)
   const GError *error = self->application != NULL ? wc_application_get_data_error (self->application) : NULL;
   gboolean failed = !unlocked && error != NULL && !wc_application_get_data_unlocking (self->application);
 
-  /* The key usually comes a moment after the first frame: the bar says
-   * so only when it takes longer, rather than flash on every start. */
-  gtk_widget_set_visible (self->lock_box, !unlocked && (failed || self->lock_grace_over));
-  gtk_widget_set_sensitive (self->scroller, unlocked);
-  gtk_widget_set_sensitive (self->action_bar, unlocked);
+  /* The key usually comes a moment after the first frame: the page is
+   * greyed out and the bar says why only when it takes longer, rather
+   * than flash on every start. Until then nothing can be typed in. */
+  gboolean shown = !unlocked && (failed || self->lock_grace_over);
+
+  gtk_widget_set_visible (self->lock_box, shown);
+  gtk_widget_set_sensitive (self->scroller, !shown);
+  gtk_widget_set_sensitive (self->action_bar, !shown);
+  gtk_editable_set_editable (GTK_EDITABLE (self->cw_entry), unlocked);
   gtk_widget_set_visible (GTK_WIDGET (self->lock_spinner), !unlocked && !failed);
   /* It turns while the keyring is asked, not before (the first frame
    * comes first). */
