@@ -158,6 +158,54 @@ fixture_teardown (Fixture       *f,
 }
 
 static void
+collect_shown_buttons (GtkWidget *widget,
+                       GPtrArray *buttons)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      /* The header bar's back and close buttons are always there. */
+      if (ADW_IS_HEADER_BAR (child))
+        continue;
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_mapped (child))
+        g_ptr_array_add (buttons, child);
+      collect_shown_buttons (child, buttons);
+    }
+}
+
+/* What the walkthrough shows matches what it allows: every button shown
+ * on the page can be pressed, and one of them goes on (or closes it at
+ * the end). */
+static void
+assert_buttons_match (WcWalkthroughDialog *dialog)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  gboolean way_on = FALSE;
+
+  if (wc_walkthrough_dialog_get_busy (dialog))
+    return;
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  collect_shown_buttons (GTK_WIDGET (dialog), buttons);
+  g_assert_cmpuint (buttons->len, >, 0);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
+
+      g_assert_nonnull (action);
+      g_assert_true (gtk_widget_is_sensitive (button));
+      if (wc_walkthrough_dialog_get_finished (dialog))
+        g_assert_cmpstr (action, ==, "window.close");
+      else
+        g_assert_true (g_str_has_prefix (action, "walkthrough."));
+      if (g_str_equal (action, "walkthrough.next") || g_str_equal (action, "walkthrough.apply")
+          || g_str_equal (action, "walkthrough.done") || g_str_equal (action, "window.close"))
+        way_on = TRUE;
+    }
+  g_assert_true (way_on);
+}
+
+static void
 wait_not_busy (WcWalkthroughDialog *dialog)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -167,6 +215,7 @@ wait_not_busy (WcWalkthroughDialog *dialog)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (wc_walkthrough_dialog_get_busy (dialog));
   wc_test_ui_iterate ();
+  assert_buttons_match (dialog);
 }
 
 static void
@@ -186,6 +235,7 @@ activate (WcWalkthroughDialog *dialog,
   /* A disabled action does nothing; the tests check what the dialog shows. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), action, NULL);
   wc_test_ui_iterate ();
+  assert_buttons_match (dialog);
 }
 
 static gboolean

@@ -8,8 +8,12 @@
 #include "wc-account-dialog.h"
 #include "wc-accounts-view.h"
 #include "wc-application.h"
+#include "wc-audit-view.h"
+#include "wc-privacy-view.h"
+#include "wc-scheduled-view.h"
 #include "wc-test-ui.h"
 #include "wc-preferences-window.h"
+#include "wc-walkthrough-dialog.h"
 #include "wc-window.h"
 
 static void
@@ -20,6 +24,53 @@ destroy_window (gpointer window)
   gtk_window_destroy (GTK_WINDOW (window));
   wc_test_ui_iterate ();
   g_assert_finalize_object (g_steal_pointer (&ref));
+}
+
+/* The views whose templates name libadwaita widgets: a widget newer than
+ * libadwaita 1.2 in one of them (AdwBanner, AdwToolbarView…) makes
+ * building it fail here. */
+static void
+assert_view_templates_build (WcApplication *app,
+                           WcWindow      *window)
+{
+  g_autoptr(WcAccount) account = wc_account_new (WC_IDENTITY_PROFESSIONAL, "linkedin");
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view;
+  WcAuditView *audit;
+  WcWalkthroughDialog *walkthrough;
+
+  view = g_object_ref_sink (g_object_new (WC_TYPE_PRIVACY_VIEW, NULL));
+  g_assert_true (WC_IS_PRIVACY_VIEW (view));
+  g_assert_false (wc_privacy_view_get_banner_visible (WC_PRIVACY_VIEW (view)));
+  g_assert_finalize_object (view);
+
+  view = g_object_ref_sink (wc_scheduled_view_new ());
+  g_assert_true (GTK_IS_LIST_VIEW (wc_scheduled_view_get_list_view (WC_SCHEDULED_VIEW (view))));
+  g_assert_true (WC_IS_WEEK_VIEW (wc_scheduled_view_get_week_view (WC_SCHEDULED_VIEW (view))));
+  g_assert_cmpstr (wc_scheduled_view_get_mode (WC_SCHEDULED_VIEW (view)), ==, "list");
+  wc_scheduled_view_set_mode (WC_SCHEDULED_VIEW (view), "week");
+  g_assert_cmpstr (wc_scheduled_view_get_mode (WC_SCHEDULED_VIEW (view)), ==, "week");
+  g_assert_finalize_object (view);
+
+  audit = wc_audit_view_new (app, GTK_WINDOW (window));
+  g_assert_true (WC_IS_AUDIT_VIEW (audit));
+  g_assert_cmpuint (wc_audit_view_get_n_shown (audit), ==, 0);
+  gtk_window_present (GTK_WINDOW (audit));
+  wc_test_ui_iterate ();
+  destroy_window (audit);
+
+  /* A network without an API: the first step shows at once. */
+  wc_account_set_handle (account, "anna-jansen-md");
+  g_assert_true (wc_store_add_account (wc_application_get_store (app), account, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (accounts, account);
+  walkthrough = wc_walkthrough_dialog_new (app, GTK_WINDOW (window), accounts, NULL);
+  g_assert_true (WC_IS_WALKTHROUGH_DIALOG (walkthrough));
+  g_assert_nonnull (wc_walkthrough_dialog_get_step_id (walkthrough));
+  gtk_window_present (GTK_WINDOW (walkthrough));
+  wc_test_ui_iterate ();
+  destroy_window (walkthrough);
 }
 
 static void
@@ -45,6 +96,8 @@ test_templates_build (void)
   gtk_window_present (GTK_WINDOW (dialog));
   wc_test_ui_iterate ();
   destroy_window (dialog);
+
+  assert_view_templates_build (app, window);
 
   destroy_window (window);
 }

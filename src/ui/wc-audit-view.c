@@ -56,6 +56,7 @@ struct _WcAuditView
   GtkDropDown          *period_drop;
   GtkStack             *stack;
   GtkLabel             *count_label;
+  GtkListView          *list_view;
   GtkNativeDialog      *chooser;
   GHashTable           *account_names;  /* id → title */
   GArray               *account_ids;    /* gint64, by position in the drop-down after "All" */
@@ -248,7 +249,8 @@ on_filter_changed (WcAuditView *self)
 {
   guint identity, account, kind;
 
-  if (self->syncing)
+  /* Also while the template is built, before there is a filter. */
+  if (self->syncing || self->filter == NULL)
     return;
 
   identity = gtk_drop_down_get_selected (self->identity_drop);
@@ -265,15 +267,6 @@ on_filter_changed (WcAuditView *self)
 
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_count (self);
-}
-
-static GtkDropDown *
-make_drop (const char *tooltip)
-{
-  GtkDropDown *drop = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-
-  gtk_widget_set_tooltip_text (GTK_WIDGET (drop), tooltip);
-  return drop;
 }
 
 static void
@@ -555,6 +548,7 @@ wc_audit_view_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   g_clear_object (&self->application);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_AUDIT_VIEW);
 
   G_OBJECT_CLASS (wc_audit_view_parent_class)->dispose (object);
 }
@@ -585,104 +579,36 @@ wc_audit_view_class_init (WcAuditViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "audit.export", "s", export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/whitecoat/Whitecoat/wc-audit-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, identity_drop);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, account_drop);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, kind_drop);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, period_drop);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, stack);
+  gtk_widget_class_bind_template_child (widget_class, WcAuditView, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_bind);
 }
 
 static void
 wc_audit_view_init (WcAuditView *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *export = gtk_menu_button_new ();
-  GMenu *menu = g_menu_new ();
-  GtkWidget *filters = gtk_flow_box_new ();
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkWidget *list;
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *title = adw_window_title_new (_("Activity Log"), NULL);
-  static const char * const identities[] = { N_("All identities"), N_("Personal"), N_("Professional"), NULL };
-  static const char * const periods[] = { N_("Any time"), N_("Today"), N_("Last 7 days"), N_("Last 30 days"),
-                                          N_("Last 12 months"), NULL };
-  g_autoptr(GPtrArray) labels = NULL;
-
   self->identity = -1;
   self->account_id = -1;
   self->account_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->account_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->kinds = g_ptr_array_new_with_free_func (g_free);
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Activity Log"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 640, 620);
-  gtk_widget_set_size_request (GTK_WIDGET (self), 360, 294);
-
-  g_menu_append (menu, _("Export as _CSV…"), "audit.export::csv");
-  g_menu_append (menu, _("Export as _JSON…"), "audit.export::json");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (menu));
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export), "document-save-symbolic");
-  gtk_widget_set_tooltip_text (export, _("Export the entries shown"));
-  g_object_unref (menu);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), export);
-  self->count_label = GTK_LABEL (gtk_label_new (NULL));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  gtk_box_append (GTK_BOX (box), header);
-
-  self->identity_drop = make_drop (_("Identity"));
-  labels = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; identities[i] != NULL; i++)
-    g_ptr_array_add (labels, g_strdup (_(identities[i])));
-  fill_drop (self->identity_drop, labels);
-  self->account_drop = make_drop (_("Account"));
-  self->kind_drop = make_drop (_("Kind"));
-  self->period_drop = make_drop (_("Date"));
-  g_clear_pointer (&labels, g_ptr_array_unref);
-  labels = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; periods[i] != NULL; i++)
-    g_ptr_array_add (labels, g_strdup (_(periods[i])));
-  fill_drop (self->period_drop, labels);
-
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (filters), GTK_SELECTION_NONE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (filters), 6);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (filters), 6);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (filters), 5);
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), GTK_WIDGET (self->identity_drop));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), GTK_WIDGET (self->account_drop));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), GTK_WIDGET (self->kind_drop));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), GTK_WIDGET (self->period_drop));
-  gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), GTK_WIDGET (self->count_label));
-  gtk_widget_set_margin_start (filters, 12);
-  gtk_widget_set_margin_end (filters, 12);
-  gtk_widget_set_margin_top (filters, 6);
-  gtk_widget_set_margin_bottom (filters, 6);
-  gtk_box_append (GTK_BOX (box), filters);
-  g_signal_connect_swapped (self->identity_drop, "notify::selected", G_CALLBACK (on_filter_changed), self);
-  g_signal_connect_swapped (self->account_drop, "notify::selected", G_CALLBACK (on_filter_changed), self);
-  g_signal_connect_swapped (self->kind_drop, "notify::selected", G_CALLBACK (on_filter_changed), self);
-  g_signal_connect_swapped (self->period_drop, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->store = g_list_store_new (WC_TYPE_AUDIT_ITEM);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)), GTK_FILTER (self->filter));
-  g_signal_connect (factory, "setup", G_CALLBACK (on_setup), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_bind), self);
-  list = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)))),
-                            factory);
-  gtk_widget_add_css_class (list, "rich-list");
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "document-open-recent-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Nothing Here Yet"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("Posts, overridden warnings, consent records, answered requests and changed "
-                                     "privacy settings are kept here, with time, identity and account."));
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->stack, scroller, "list");
-  gtk_stack_add_named (self->stack, empty, "empty");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
-
-  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)))));
 }
 
 /**

@@ -1080,6 +1080,7 @@ wc_privacy_view_dispose (GObject *object)
   g_clear_handle_id (&self->first_check_id, g_source_remove);
   g_clear_handle_id (&self->daily_check_id, g_source_remove);
   g_clear_object (&self->application);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_PRIVACY_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
@@ -1147,30 +1148,18 @@ wc_privacy_view_class_init (WcPrivacyViewClass *klass)
   gtk_widget_class_install_action (widget_class, "privacy.fix-finding", "u", fix_finding_action);
   gtk_widget_class_install_action (widget_class, "privacy.open-settings", "s", open_settings_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-}
 
-static GtkWidget *
-header_button (const char *label,
-               const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  return button;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/whitecoat/Whitecoat/wc-privacy-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcPrivacyView, stack);
+  gtk_widget_class_bind_template_child (widget_class, WcPrivacyView, banner);
+  gtk_widget_class_bind_template_child (widget_class, WcPrivacyView, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, WcPrivacyView, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, WcPrivacyView, links_group);
 }
 
 static void
 wc_privacy_view_init (WcPrivacyView *self)
 {
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *banner_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *start = gtk_button_new_with_mnemonic (_("_Start the Walkthrough"));
-
   self->cancellable = g_cancellable_new ();
   self->profiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) wc_profile_free);
   self->crosslinks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1181,65 +1170,7 @@ wc_privacy_view_init (WcPrivacyView *self)
   self->group_rows[1] = g_ptr_array_new ();
   self->dirty = TRUE;
 
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_parent (GTK_WIDGET (self->stack), GTK_WIDGET (self));
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "security-medium-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Privacy Walkthrough"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("Add your accounts first. Whitecoat then walks you through each account’s "
-                                     "privacy settings, with the value recommended for its identity, and applies "
-                                     "them for you where the network allows it."));
-  gtk_stack_add_named (self->stack, empty, "empty");
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 24);
-  gtk_widget_set_margin_bottom (box, 24);
-
-  /* A banner of our own: AdwBanner needs libadwaita 1.3. */
-  self->banner = banner_box;
-  gtk_widget_add_css_class (banner_box, "card");
-  gtk_widget_add_css_class (banner_box, "wc-privacy-banner");
-  self->banner_label = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_wrap (self->banner_label, TRUE);
-  gtk_label_set_xalign (self->banner_label, 0);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->banner_label), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->banner_label), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->banner_label), 12);
-  gtk_box_append (GTK_BOX (banner_box), GTK_WIDGET (self->banner_label));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (start), "privacy.review-unreviewed");
-  gtk_widget_add_css_class (start, "suggested-action");
-  gtk_widget_add_css_class (start, "pill");
-  gtk_widget_set_halign (start, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_bottom (start, 12);
-  gtk_box_append (GTK_BOX (banner_box), start);
-  gtk_widget_set_visible (banner_box, FALSE);
-  gtk_box_append (GTK_BOX (box), banner_box);
-
-  self->accounts_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->accounts_group, _("Privacy Settings"));
-  adw_preferences_group_set_description (self->accounts_group,
-                                         _("Each account against the settings recommended for its identity, the "
-                                           "accounts that need you most first."));
-  adw_preferences_group_set_header_suffix (self->accounts_group,
-                                           header_button (_("Review _All"), "privacy.review-all"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->accounts_group));
-
-  self->links_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (self->links_group, _("Links Between Your Identities"));
-  adw_preferences_group_set_description (self->links_group,
-                                         _("What in your profiles ties your personal and professional identities "
-                                           "together, and how to undo it."));
-  adw_preferences_group_set_header_suffix (self->links_group,
-                                           header_button (_("_Check Again"), "privacy.check"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->links_group));
-
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_stack_add_named (self->stack, scrolled, "list");
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect (self, "notify::root", G_CALLBACK (on_root_changed), NULL);
 }

@@ -328,6 +328,7 @@ struct _WcScheduledView
   WcScheduler      *scheduler;
   WcDayModel       *rows;
 
+  /* template */
   AdwToastOverlay  *toast_overlay;
   GtkStack         *stack;
   GtkStack         *mode_stack;
@@ -447,13 +448,10 @@ update_css (WcScheduledView *self)
                            self->colors[WC_IDENTITY_PROFESSIONAL]);
 }
 
-static void ensure_content (WcScheduledView *self);
-
 static void
 show_toast (WcScheduledView *self,
             const char      *title)
 {
-  ensure_content (self);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
@@ -1624,7 +1622,6 @@ wc_scheduled_view_map (GtkWidget *widget)
 {
   WcScheduledView *self = WC_SCHEDULED_VIEW (widget);
 
-  ensure_content (self);
   GTK_WIDGET_CLASS (wc_scheduled_view_parent_class)->map (widget);
 
   /* The outbox is opened when it is first looked at, if not before. */
@@ -1644,7 +1641,10 @@ wc_scheduled_view_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   if (self->rows != NULL)
     g_signal_handlers_disconnect_by_data (self->rows, self);
+  /* Through AdwBin first: the template would unparent its child behind
+   * AdwBin's back. */
   adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_SCHEDULED_VIEW);
   g_clear_object (&self->rows);
 
   G_OBJECT_CLASS (wc_scheduled_view_parent_class)->dispose (object);
@@ -1672,88 +1672,28 @@ wc_scheduled_view_class_init (WcScheduledViewClass *klass)
   object_class->dispose = wc_scheduled_view_dispose;
   object_class->finalize = wc_scheduled_view_finalize;
   widget_class->map = wc_scheduled_view_map;
-}
 
-static GtkWidget *
-build_toolbar (WcScheduledView *self)
-{
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *modes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *log = gtk_button_new ();
-  GtkWidget *log_content = adw_button_content_new ();
-
-  self->list_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Days")));
-  self->week_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Week")));
-  gtk_toggle_button_set_group (self->week_toggle, self->list_toggle);
-  gtk_toggle_button_set_active (self->list_toggle, TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_toggle), _("Posts by day"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->week_toggle), _("The week at a glance"));
-  g_signal_connect (self->list_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
-  g_signal_connect (self->week_toggle, "toggled", G_CALLBACK (on_mode_toggled), self);
-  gtk_widget_add_css_class (modes, "linked");
-  gtk_box_append (GTK_BOX (modes), GTK_WIDGET (self->list_toggle));
-  gtk_box_append (GTK_BOX (modes), GTK_WIDGET (self->week_toggle));
-  gtk_widget_set_hexpand (modes, TRUE);
-  gtk_widget_set_halign (modes, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (bar), modes);
-
-  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (log_content), "document-open-recent-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (log_content), _("_Activity Log"));
-  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (log_content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (log), log_content);
-  gtk_widget_set_tooltip_text (log, _("Everything posted, overridden and consented to, with export"));
-  gtk_widget_add_css_class (log, "flat");
-  g_signal_connect_swapped (log, "clicked", G_CALLBACK (on_activity_log_clicked), self);
-  gtk_box_append (GTK_BOX (bar), log);
-
-  gtk_widget_set_margin_start (bar, 12);
-  gtk_widget_set_margin_end (bar, 12);
-  gtk_widget_set_margin_top (bar, 6);
-  gtk_widget_set_margin_bottom (bar, 6);
-  return bar;
-}
-
-static GtkWidget *
-build_week_page (WcScheduledView *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *previous = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  GtkWidget *next = gtk_button_new_from_icon_name ("go-next-symbolic");
-  GtkWidget *today = gtk_button_new_with_mnemonic (_("_Today"));
-
-  self->week_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_tooltip_text (previous, _("Previous week"));
-  gtk_widget_set_tooltip_text (next, _("Next week"));
-  gtk_widget_set_tooltip_text (today, _("This week"));
-  gtk_widget_add_css_class (previous, "flat");
-  gtk_widget_add_css_class (next, "flat");
-  gtk_widget_add_css_class (today, "flat");
-  g_signal_connect_swapped (previous, "clicked", G_CALLBACK (on_previous_week), self);
-  g_signal_connect_swapped (next, "clicked", G_CALLBACK (on_next_week), self);
-  g_signal_connect_swapped (today, "clicked", G_CALLBACK (on_this_week), self);
-  self->week_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->week_title), "heading");
-  gtk_label_set_ellipsize (self->week_title, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->week_title), TRUE);
-  gtk_box_append (GTK_BOX (self->week_bar), previous);
-  gtk_box_append (GTK_BOX (self->week_bar), GTK_WIDGET (self->week_title));
-  gtk_box_append (GTK_BOX (self->week_bar), next);
-  gtk_box_append (GTK_BOX (self->week_bar), today);
-  gtk_widget_set_margin_start (self->week_bar, 6);
-  gtk_widget_set_margin_end (self->week_bar, 6);
-  gtk_box_append (GTK_BOX (box), self->week_bar);
-
-  self->week_view = WC_WEEK_VIEW (wc_week_view_new ());
-  gtk_widget_set_margin_start (GTK_WIDGET (self->week_view), 6);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->week_view), 6);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->week_view), TRUE);
-  g_signal_connect (self->week_view, "entry-activated", G_CALLBACK (on_week_entry_activated), self);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->week_view));
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (box), scroller);
-  return box;
+  g_type_ensure (WC_TYPE_WEEK_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/whitecoat/Whitecoat/wc-scheduled-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, stack);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, list_toggle);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, week_toggle);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, week_bar);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, week_title);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, WcScheduledView, week_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_factory_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_factory_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_factory_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_activity_log_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_previous_week);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_week);
+  gtk_widget_class_bind_template_callback (widget_class, on_this_week);
+  gtk_widget_class_bind_template_callback (widget_class, on_week_entry_activated);
 }
 
 static void
@@ -1764,85 +1704,14 @@ wc_scheduled_view_init (WcScheduledView *self)
   self->colors[WC_IDENTITY_PERSONAL] = g_strdup (wc_identity_kind_get_default_color (WC_IDENTITY_PERSONAL));
   self->colors[WC_IDENTITY_PROFESSIONAL] = g_strdup (wc_identity_kind_get_default_color (WC_IDENTITY_PROFESSIONAL));
 
+  gtk_widget_init_template (GTK_WIDGET (self));
+
   self->rows = g_object_new (WC_TYPE_DAY_MODEL, NULL);
   g_signal_connect_swapped (self->rows, "items-changed", G_CALLBACK (on_rows_changed), self);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "scheduled-view");
-}
-
-/* The widgets are made when the view is first shown (or asked for): the
- * main window makes this view with itself, and its first frame should not
- * pay for a page nobody opened. */
-static void
-ensure_content (WcScheduledView *self)
-{
-  GtkListItemFactory *factory;
-  GtkWidget *content;
-  GtkWidget *scroller;
-  GtkWidget *empty;
-  GtkWidget *write;
-  GtkWidget *outer;
-
-  if (self->list_view != NULL)
-    return;
-
-  factory = gtk_signal_list_item_factory_new ();
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  scroller = gtk_scrolled_window_new ();
-  empty = adw_status_page_new ();
-  write = gtk_button_new_with_mnemonic (_("_Write a Post"));
-  outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-
-  g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind), self);
-  self->list_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))),
-                                                      factory));
-  gtk_list_view_set_single_click_activate (self->list_view, FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "scheduled-list");
-  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list_view));
-
-  self->mode_stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->mode_stack, scroller, "list");
-  gtk_stack_add_named (self->mode_stack, build_week_page (self), "week");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->mode_stack), TRUE);
-
-  gtk_box_append (GTK_BOX (content), build_toolbar (self));
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->mode_stack));
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "alarm-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Nothing Scheduled"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("Write a draft and choose Schedule… to post it later. Whitecoat sends each "
-                                     "post once, on time, from the identity you chose."));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (write), "win.view-1");
-  gtk_widget_set_halign (write, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (write, "pill");
-  gtk_widget_add_css_class (write, "suggested-action");
-  adw_status_page_set_child (ADW_STATUS_PAGE (empty), write);
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->stack, empty, "empty");
-  gtk_stack_add_named (self->stack, content, "content");
-  gtk_stack_set_visible_child_name (self->stack, "empty");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->stack));
-
-  self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->toast_overlay, outer);
-  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->toast_overlay));
-
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))));
   update_css (self);
-  if (self->scheduler != NULL)
-    {
-      GListModel *entries = wc_scheduler_get_entries (self->scheduler);
-
-      wc_week_view_set_now (self->week_view, get_now (self));
-      wc_week_view_set_model (self->week_view, entries);
-    }
   update_week_title (self);
-  update_page (self);
 }
 
 /* --- Public API -------------------------------------------------------------- */
@@ -1950,7 +1819,6 @@ wc_scheduled_view_set_mode (WcScheduledView *self,
 
   g_return_if_fail (WC_IS_SCHEDULED_VIEW (self));
 
-  ensure_content (self);
   week = g_strcmp0 (mode, "week") == 0;
   gtk_stack_set_visible_child_name (self->mode_stack, week ? "week" : "list");
   gtk_toggle_button_set_active (week ? self->week_toggle : self->list_toggle, TRUE);
@@ -1962,7 +1830,6 @@ const char *
 wc_scheduled_view_get_mode (WcScheduledView *self)
 {
   g_return_val_if_fail (WC_IS_SCHEDULED_VIEW (self), NULL);
-  ensure_content (self);
   return gtk_stack_get_visible_child_name (self->mode_stack);
 }
 
@@ -1970,7 +1837,6 @@ GtkListView *
 wc_scheduled_view_get_list_view (WcScheduledView *self)
 {
   g_return_val_if_fail (WC_IS_SCHEDULED_VIEW (self), NULL);
-  ensure_content (self);
   return self->list_view;
 }
 
@@ -1978,7 +1844,6 @@ WcWeekView *
 wc_scheduled_view_get_week_view (WcScheduledView *self)
 {
   g_return_val_if_fail (WC_IS_SCHEDULED_VIEW (self), NULL);
-  ensure_content (self);
   return self->week_view;
 }
 
@@ -2040,7 +1905,6 @@ wc_scheduled_view_cancel_entry (WcScheduledView *self,
 
   if (self->scheduler == NULL)
     return FALSE;
-  ensure_content (self);
   if (!wc_scheduler_cancel (self->scheduler, entry, &error))
     {
       show_error (self, _("The post could not be cancelled"), error);
@@ -2084,7 +1948,6 @@ wc_scheduled_view_dup_shown_text (WcScheduledView *self)
 
   g_return_val_if_fail (WC_IS_SCHEDULED_VIEW (self), NULL);
 
-  ensure_content (self);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {

@@ -34,10 +34,25 @@ struct _WcWalkthroughDialog
   gboolean         busy;
   gboolean         finished;
 
+  /* template */
   AdwWindowTitle  *title;
   GtkProgressBar  *progress;
   GtkLabel        *progress_label;
-  GtkBox          *page;
+  GtkStack        *pages;
+  GtkLabel        *step_title_label;
+  GtkLabel        *where_label;
+  GtkLabel        *why_label;
+  GtkLabel        *rule_label;
+  AdwActionRow    *current_row;
+  AdwActionRow    *recommended_row;
+  GtkWidget       *recommended_icon;
+  GtkLabel        *answer_label;
+  GtkWidget       *next_button;
+  GtkWidget       *apply_button;
+  GtkWidget       *open_settings_button;
+  GtkWidget       *done_button;
+  GtkWidget       *skip_button;
+  GtkListBox      *summary_list;
 };
 
 G_DEFINE_FINAL_TYPE (WcWalkthroughDialog, wc_walkthrough_dialog, ADW_TYPE_WINDOW)
@@ -111,45 +126,38 @@ set_busy (WcWalkthroughDialog *self,
 }
 
 static void
-clear_page (WcWalkthroughDialog *self)
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    set)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page))) != NULL)
-    gtk_box_remove (self->page, child);
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
 }
 
-static GtkWidget *
-add_label (WcWalkthroughDialog *self,
-           const char          *text,
-           const char          *css_class)
+static gboolean
+page_has_focus (WcWalkthroughDialog *self)
 {
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  gtk_box_append (self->page, label);
-  return label;
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->pages));
 }
 
-static GtkWidget *
-add_button (GtkBox     *box,
-            const char *label,
-            const char *action,
-            gboolean    suggested)
+/* Shows page @name with what it now says. Keyboard focus on the page
+ * starts again at its first widget, as when each step was built anew: a
+ * button pressed from the keyboard does not stay focused, so that pressing
+ * Enter again does not act on the next step as well. */
+static void
+show_page (WcWalkthroughDialog *self,
+           const char          *name,
+           gboolean             had_focus)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_widget_add_css_class (button, "pill");
-  if (suggested)
-    gtk_widget_add_css_class (button, "suggested-action");
-  gtk_box_append (box, button);
-  return button;
+  gtk_stack_set_visible_child_name (self->pages, name);
+  if (!had_focus)
+    return;
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_widget_child_focus (GTK_WIDGET (self->pages), GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -192,37 +200,23 @@ value_text (const WcWalkthroughStep *step,
 }
 
 static void
-add_value_rows (WcWalkthroughDialog     *self,
-                const WcWalkthroughStep *step,
-                WcAccount               *account)
+show_values (WcWalkthroughDialog     *self,
+             const WcWalkthroughStep *step,
+             WcAccount               *account)
 {
-  GtkWidget *list = gtk_list_box_new ();
   WcIdentityKind identity = wc_account_get_identity (account);
+  const char *recommended = wc_walkthrough_step_get_recommended (step, identity);
   g_autofree char *now = value_text (step, self->current);
   g_autofree char *recommended_title = NULL;
-  GtkWidget *row;
 
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Now"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), now);
-  gtk_widget_set_name (row, "current-value");
-  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  adw_action_row_set_subtitle (self->current_row, now);
 
   /* Translators: %s is "personal" or "professional" */
   recommended_title = g_strdup_printf (_("Recommended for your %s identity"),
                                        identity == WC_IDENTITY_PERSONAL ? _("personal") : _("professional"));
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), recommended_title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               wc_walkthrough_step_get_value_label (step, wc_walkthrough_step_get_recommended (step, identity)));
-  if (g_strcmp0 (self->current, wc_walkthrough_step_get_recommended (step, identity)) == 0)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("object-select-symbolic"));
-  gtk_list_box_append (GTK_LIST_BOX (list), row);
-
-  gtk_box_append (self->page, list);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->recommended_row), recommended_title);
+  adw_action_row_set_subtitle (self->recommended_row, wc_walkthrough_step_get_value_label (step, recommended));
+  gtk_widget_set_visible (self->recommended_icon, g_strcmp0 (self->current, recommended) == 0);
 }
 
 static void
@@ -259,21 +253,17 @@ show_finished (WcWalkthroughDialog *self)
 {
   WcStore *store = wc_application_get_store (self->application);
   GSettings *settings = wc_application_get_settings (self->application);
-  GtkWidget *list = gtk_list_box_new ();
+  gboolean had_focus = page_has_focus (self);
+  GtkWidget *child;
 
   self->finished = TRUE;
   g_clear_pointer (&self->current, g_free);
-  clear_page (self);
   adw_window_title_set_subtitle (self->title, "");
   gtk_progress_bar_set_fraction (self->progress, 1.0);
   gtk_label_set_text (self->progress_label, _("Done"));
 
-  add_label (self, _("Privacy Review Done"), "title-2");
-  add_label (self, _("Whitecoat reminds you when it is time to look at these settings again, and tells you "
-                     "when a setting it can read has changed."), NULL);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_list))) != NULL)
+    gtk_list_box_remove (self->summary_list, child);
   for (guint i = 0; i < self->accounts->len && store != NULL; i++)
     {
       WcAccount *account = g_ptr_array_index (self->accounts, i);
@@ -287,15 +277,9 @@ show_finished (WcWalkthroughDialog *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), score ? score : "");
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      gtk_list_box_append (self->summary_list, row);
     }
-  gtk_box_append (self->page, list);
-  {
-    GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
-    add_button (GTK_BOX (buttons), _("_Close"), "window.close", TRUE);
-    gtk_box_append (self->page, buttons);
-  }
+  show_page (self, "finished", had_focus);
   update_actions (self);
 }
 
@@ -308,13 +292,14 @@ show_step (WcWalkthroughDialog *self)
   g_autofree char *progress = NULL;
   g_autofree char *rule_text = NULL;
   g_autofree char *title = NULL;
-  GtkWidget *buttons;
   guint n;
   gboolean as_recommended;
+  gboolean had_focus;
 
   if (step == NULL)
     return;
 
+  had_focus = page_has_focus (self);
   n = wc_walkthrough_get_n_steps (self->walkthrough);
   title = wc_account_dup_title (account);
   adw_window_title_set_subtitle (self->title, title);
@@ -339,39 +324,30 @@ show_step (WcWalkthroughDialog *self)
   as_recommended = g_strcmp0 (self->current,
                               wc_walkthrough_step_get_recommended (step, wc_account_get_identity (account))) == 0;
 
-  clear_page (self);
-  add_label (self, wc_walkthrough_step_get_title (step), "title-2");
-  if (*wc_walkthrough_step_get_where (step) != '\0')
-    add_label (self, wc_walkthrough_step_get_where (step), "dim-label");
-  add_label (self, wc_walkthrough_step_get_why (step), NULL);
+  gtk_label_set_text (self->step_title_label, wc_walkthrough_step_get_title (step));
+  gtk_label_set_text (self->where_label, wc_walkthrough_step_get_where (step));
+  gtk_widget_set_visible (GTK_WIDGET (self->where_label), *wc_walkthrough_step_get_where (step) != '\0');
+  gtk_label_set_text (self->why_label, wc_walkthrough_step_get_why (step));
   rule = wc_walkthrough_lookup_rule (step->rule);
   /* Translators: 1: a rule id such as "R8", 2: the rule, 3: who says so */
   rule_text = g_strdup_printf (_("%s: %s (%s)"), rule->id, wc_walkthrough_rule_get_title (rule), rule->sources);
-  add_label (self, rule_text, "caption");
+  gtk_label_set_text (self->rule_label, rule_text);
 
-  add_value_rows (self, step, account);
+  show_values (self, step, account);
 
-  if (self->answer != NULL)
-    {
-      GtkWidget *answer = add_label (self, self->answer, self->applied ? "success" : "error");
+  gtk_label_set_text (self->answer_label, self->answer != NULL ? self->answer : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), self->answer != NULL);
+  set_css_class (GTK_WIDGET (self->answer_label), "success", self->answer != NULL && self->applied);
+  set_css_class (GTK_WIDGET (self->answer_label), "error", self->answer != NULL && !self->applied);
 
-      gtk_widget_set_name (answer, "server-answer");
-    }
-
-  buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (buttons, 6);
-  if (self->applied || as_recommended)
-    add_button (GTK_BOX (buttons), _("_Next"), "walkthrough.next", TRUE);
-  if (step->apply == WC_WALKTHROUGH_APPLY_API && !self->applied && !as_recommended)
-    add_button (GTK_BOX (buttons), _("_Apply"), "walkthrough.apply", TRUE);
-  if (step->apply == WC_WALKTHROUGH_APPLY_SETTINGS_PAGE)
-    {
-      add_button (GTK_BOX (buttons), _("_Open Settings Page"), "walkthrough.open-settings", FALSE);
-      add_button (GTK_BOX (buttons), _("I _Have Done This"), "walkthrough.done", !as_recommended);
-    }
-  if (!self->applied)
-    add_button (GTK_BOX (buttons), _("_Skip"), "walkthrough.skip", FALSE);
-  gtk_box_append (self->page, buttons);
+  gtk_widget_set_visible (self->next_button, self->applied || as_recommended);
+  gtk_widget_set_visible (self->apply_button,
+                          step->apply == WC_WALKTHROUGH_APPLY_API && !self->applied && !as_recommended);
+  gtk_widget_set_visible (self->open_settings_button, step->apply == WC_WALKTHROUGH_APPLY_SETTINGS_PAGE);
+  gtk_widget_set_visible (self->done_button, step->apply == WC_WALKTHROUGH_APPLY_SETTINGS_PAGE);
+  set_css_class (self->done_button, "suggested-action", !as_recommended);
+  gtk_widget_set_visible (self->skip_button, !self->applied);
+  show_page (self, "step", had_focus);
 
   save_review (self, FALSE);
   update_actions (self);
@@ -517,8 +493,7 @@ start_account (WcWalkthroughDialog *self)
   if (wc_privacy_settings_can_read (account))
     {
       set_busy (self, TRUE);
-      clear_page (self);
-      add_label (self, _("Reading the current settings…"), "dim-label");
+      show_page (self, "reading", page_has_focus (self));
       update_actions (self);
       wc_privacy_settings_read_async (account, self->cancellable, on_read, g_object_ref (self));
       return;
@@ -720,6 +695,7 @@ wc_walkthrough_dialog_dispose (GObject *object)
   g_clear_pointer (&self->crosslinks, g_hash_table_unref);
   g_clear_pointer (&self->records, g_ptr_array_unref);
   g_clear_pointer (&self->state, wc_account_state_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_WALKTHROUGH_DIALOG);
 
   G_OBJECT_CLASS (wc_walkthrough_dialog_parent_class)->dispose (object);
 }
@@ -775,52 +751,36 @@ wc_walkthrough_dialog_class_init (WcWalkthroughDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "walkthrough.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "walkthrough.open-settings", NULL, open_settings_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/whitecoat/Whitecoat/wc-walkthrough-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, title);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, progress);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, pages);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, step_title_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, where_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, why_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, rule_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, current_row);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, recommended_row);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, recommended_icon);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, answer_label);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, next_button);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, open_settings_button);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, done_button);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, skip_button);
+  gtk_widget_class_bind_template_child (widget_class, WcWalkthroughDialog, summary_list);
 }
 
 static void
 wc_walkthrough_dialog_init (WcWalkthroughDialog *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-
   self->cancellable = g_cancellable_new ();
   self->pending_requests = -1;
 
-  self->title = ADW_WINDOW_TITLE (adw_window_title_new (_("Privacy Walkthrough"), ""));
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (back), "walkthrough.back");
-  gtk_widget_set_tooltip_text (back, _("Previous Step"));
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), back);
-  gtk_box_append (GTK_BOX (toolbar), header);
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->progress));
-
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 560);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_bottom (content, 18);
-  self->progress_label = GTK_LABEL (gtk_label_new (""));
-  gtk_label_set_xalign (self->progress_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "caption-heading");
-  gtk_widget_add_css_class (GTK_WIDGET (self->progress_label), "dim-label");
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->progress_label));
-  self->page = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 12));
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->page));
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_box_append (GTK_BOX (toolbar), scrolled);
-
-  adw_window_set_content (ADW_WINDOW (self), toolbar);
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
-  gtk_window_set_title (GTK_WINDOW (self), _("Privacy Walkthrough"));
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /**
