@@ -303,7 +303,10 @@ async function main () {
   }
   const server = await pds.PDS.create(pds.envToCfg(env), pds.envToSecrets(env))
   const httpServer = await server.start()
-  pdsUrlRef.url = `http://localhost:${port}`
+  // 127.0.0.1, not localhost: Node 18 (Debian 12's) tries ::1 first when
+  // /etc/hosts names both, and does not fall back to the address the PDS
+  // listens on.
+  pdsUrlRef.url = `http://127.0.0.1:${port}`
 
   // Fault injection: the PDS does the work, the answer never leaves.
   const listeners = httpServer.listeners('request')
